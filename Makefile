@@ -1,0 +1,36 @@
+# Two commands on a fresh machine with Python 3.11+ and make:  make run  /  make test
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test lint demo bench schema screenshots clean
+
+# Install once; re-running does nothing until pyproject.toml or setup.py changes.
+$(STAMP): pyproject.toml setup.py
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "mockinspect needs Python 3.11 or newer; set PYTHON=python3.11")'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(VENV)/bin/mockinspect
+
+test: $(STAMP) lint
+	$(PY) -m pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/lint-imports
+
+# Rewrite question_banks/schema/*.json from the models (a test fails while they differ).
+schema: $(STAMP)
+	$(VENV)/bin/mockinspect bank schema --kind bank > question_banks/schema/bank.schema.json
+	$(VENV)/bin/mockinspect bank schema --kind scenario > question_banks/schema/scenario.schema.json
+
+bench: $(STAMP)
+	@for b in benchmarks/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .ruff_cache .hypothesis

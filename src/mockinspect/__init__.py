@@ -1,0 +1,3 @@
+"""mockinspect: a desktop GMP mock-inspection simulator."""
+
+__version__ = "0.1.0"

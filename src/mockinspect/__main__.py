@@ -1,0 +1,3 @@
+from mockinspect.cli import main
+
+raise SystemExit(main())

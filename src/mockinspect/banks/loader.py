@@ -1,0 +1,148 @@
+"""Read one bank or scenario file into a domain object, or list every problem in it.
+
+The fast path is one C-parser pass plus pydantic validation. Positions come from the
+node tree that pass already built, so an error costs nothing extra on a good file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+from yaml.nodes import Node
+
+from mockinspect.banks import yaml12
+from mockinspect.banks.problems import BankFileError, Problem
+from mockinspect.domain.bank import Bank
+from mockinspect.domain.scenario import Scenario
+from mockinspect.i18n import tr
+
+MAX_FILE_BYTES = 10 * 1024 * 1024
+KINDS: dict[str, type[Bank] | type[Scenario]] = {"bank": Bank, "scenario": Scenario}
+
+
+@dataclass
+class LoadedFile:
+    """A file that loaded: its object, its content hash and (when parsed now) its node tree."""
+
+    path: Path
+    doc: Bank | Scenario
+    sha256: str
+    _root: Node | None = field(default=None, repr=False)
+    _root_parsed: bool = field(default=False, repr=False)
+
+    def position(self, loc: tuple[object, ...], *, key: bool = False) -> tuple[int, int]:
+        """Line and column of ``loc`` in the file; parses again only if the tree is not kept."""
+        if not self._root_parsed:
+            try:
+                self._root = yaml12.parse(read_text(self.path)[0]).root
+            except (BankFileError, yaml12.YamlProblem):
+                self._root = None
+            self._root_parsed = True
+        return yaml12.locate(self._root, loc, key=key)
+
+    def problem(self, loc: tuple[object, ...], message: str, *, key: bool = False) -> Problem:
+        line, col = self.position(loc, key=key)
+        return Problem(str(self.path), line, col, message)
+
+
+def read_text(path: Path) -> tuple[str, bytes]:
+    """The file as text, refusing empty, binary, oversized and unreadable files in one line."""
+
+    def refuse(message: str) -> BankFileError:
+        return BankFileError([Problem(str(path), 1, 1, message)])
+
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise refuse(tr("file is {size:.1f} MB; banks are limited to 10 MB", size=size / 1_048_576))
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise refuse(tr("cannot read the file: {reason}", reason=exc.strerror or exc)) from None
+    if not raw.strip():
+        raise refuse(tr("file is empty"))
+    if b"\x00" in raw[:8192]:
+        raise refuse(tr("file is binary, not YAML text"))
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise BankFileError(
+            [Problem(str(path), line, col, tr("not UTF-8 text (byte 0x{b:02x})", b=raw[exc.start]))]
+        ) from None
+    return text, raw
+
+
+def load_file(path: Path) -> LoadedFile:
+    """Load and validate one file on its own; raise BankFileError listing every problem."""
+    text, raw = read_text(path)
+    return load_text(path, text, hashlib.sha256(raw).hexdigest())
+
+
+def load_text(path: Path, text: str, sha256: str) -> LoadedFile:
+    name = str(path)
+    try:
+        parsed = yaml12.parse(text)
+    except yaml12.YamlProblem as exc:
+        raise BankFileError([Problem(name, exc.line, exc.col, exc.message)]) from None
+
+    problems = [
+        Problem(
+            name,
+            *yaml12.node_position(dup),
+            tr("duplicate key '{key}' (first at line {line})", key=dup.value, line=first.start_mark.line + 1),
+        )
+        for dup, first in parsed.duplicate_keys
+    ]
+    data = parsed.data
+    if not isinstance(data, dict):
+        problems.append(Problem(name, 1, 1, tr("expected a mapping with 'kind: bank' or 'kind: scenario' at the top")))
+        raise BankFileError(problems)
+    kind = data.get("kind")
+    model = KINDS.get(kind) if isinstance(kind, str) else None
+    if model is None:
+        line, col = yaml12.locate(parsed.root, ("kind",))
+        found = tr("missing") if kind is None else tr("'{kind}' is not one", kind=kind)
+        problems.append(Problem(name, line, col, tr("'kind' must be 'bank' or 'scenario' ({found})", found=found)))
+        raise BankFileError(problems)
+    try:
+        doc = model.model_validate(data)
+    except ValidationError as exc:
+        problems.extend(_positioned(name, parsed.root, exc, data))
+        raise BankFileError(sorted(problems)) from None
+    if problems:
+        raise BankFileError(problems)
+    return LoadedFile(path, doc, sha256, parsed.root, True)
+
+
+def _positioned(name: str, root: Node | None, exc: ValidationError, data: Any) -> list[Problem]:
+    problems = []
+    for err in exc.errors(include_url=False):
+        loc = tuple(err["loc"])
+        is_key = err["type"] == "extra_forbidden"
+        line, col = yaml12.locate(root, loc, key=is_key)
+        where = ".".join(str(p) for p in loc)
+        message = _message(err)
+        problems.append(Problem(name, line, col, f"{where}: {message}" if where else message))
+    return problems
+
+
+def _message(err: dict[str, Any]) -> str:
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        return tr("unknown key (a typo?)")
+    if kind == "missing":
+        return tr("required key is missing")
+    if kind in ("literal_error", "enum"):
+        expected = err.get("ctx", {}).get("expected", "")
+        return tr("must be one of {expected}", expected=expected)
+    if kind == "string_pattern_mismatch":
+        pattern = err.get("ctx", {}).get("pattern", "")
+        if "0-9]+(" in pattern:
+            return tr("must be a version like 1.2.0")
+        return tr("must be an id of letters, digits, '.', '_' or '-' (no spaces), starting with a letter or digit")
+    return err["msg"]

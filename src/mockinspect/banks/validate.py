@@ -1,0 +1,255 @@
+"""Checks that span a whole bank, several files, or a scenario and the banks it draws from.
+
+pydantic checks each file's shape; these check its meaning: unique ids, declared areas and
+documents, follow-ups that exist and do not loop, scenarios that name real banks, areas and
+questions. Every problem carries the position of the offending value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from mockinspect.banks.loader import LoadedFile
+from mockinspect.banks.problems import Problem
+from mockinspect.domain.bank import Bank, version_key
+from mockinspect.domain.scenario import Scenario
+from mockinspect.i18n import tr
+
+
+def check_files(files: Sequence[LoadedFile], context_banks: Iterable[Bank] = ()) -> list[Problem]:
+    """Every meaning-level problem in ``files``.
+
+    ``context_banks`` are other known banks (bundled, the user's) that scenarios may draw
+    from; banks among ``files`` take precedence over them.
+    """
+    problems: list[Problem] = []
+    bank_files = [f for f in files if isinstance(f.doc, Bank)]
+    scenario_files = [f for f in files if isinstance(f.doc, Scenario)]
+    for f in bank_files:
+        problems += _check_bank(f)
+    problems += _check_across_banks(bank_files)
+    problems += _check_unique_scenarios(scenario_files)
+
+    newest: dict[str, Bank] = {}
+    for bank in context_banks:
+        newest[bank.id] = bank
+    given: dict[str, Bank] = {}
+    for f in bank_files:
+        bank = f.doc
+        assert isinstance(bank, Bank)
+        if bank.id not in given or version_key(bank.version) > version_key(given[bank.id].version):
+            given[bank.id] = bank
+    newest.update(given)
+    for f in scenario_files:
+        problems += _check_scenario(f, newest)
+    return problems
+
+
+def _duplicates(f: LoadedFile, ids: list[str], loc_of, what: str) -> list[Problem]:
+    first: dict[str, int] = {}
+    out = []
+    for i, ident in enumerate(ids):
+        if ident in first:
+            line, _ = f.position(loc_of(first[ident]))
+            out.append(
+                f.problem(
+                    loc_of(i), tr("duplicate {what} id '{id}' (first at line {line})", what=what, id=ident, line=line)
+                )
+            )
+        else:
+            first[ident] = i
+    return out
+
+
+def _check_bank(f: LoadedFile) -> list[Problem]:
+    bank = f.doc
+    assert isinstance(bank, Bank)
+    problems = []
+    problems += _duplicates(f, [d.id for d in bank.documents], lambda i: ("documents", i, "id"), tr("document"))
+    problems += _duplicates(f, [a.id for a in bank.areas], lambda i: ("areas", i, "id"), tr("area"))
+    problems += _duplicates(f, [q.id for q in bank.questions], lambda i: ("questions", i, "id"), tr("question"))
+
+    documents = {d.id for d in bank.documents}
+    areas = {a.id for a in bank.areas}
+    questions = {q.id: q for q in bank.questions}
+    targeted: set[str] = set()
+    for qi, q in enumerate(bank.questions):
+        at = ("questions", qi)
+        if q.area not in areas:
+            problems.append(f.problem((*at, "area"), tr("area '{area}' is not declared under 'areas'", area=q.area)))
+        for ci, citation in enumerate(q.citations):
+            if citation.doc not in documents:
+                problems.append(
+                    f.problem(
+                        (*at, "citations", ci, "doc"),
+                        tr("document '{doc}' is not declared under 'documents'", doc=citation.doc),
+                    )
+                )
+        problems += _duplicates(
+            f, [k.id for k in q.key_points], lambda i, at=at: (*at, "key_points", i, "id"), tr("key point")
+        )
+        key_points = {k.id for k in q.key_points}
+        for fi, follow_up in enumerate(q.follow_ups):
+            targeted.add(follow_up.ask)
+            if follow_up.ask == q.id:
+                problems.append(f.problem((*at, "follow_ups", fi, "ask"), tr("a question cannot follow up on itself")))
+            elif follow_up.ask not in questions:
+                problems.append(
+                    f.problem(
+                        (*at, "follow_ups", fi, "ask"),
+                        tr("follow-up '{id}' is not a question in this bank", id=follow_up.ask),
+                    )
+                )
+            if follow_up.when is not None:
+                for ki, kp in enumerate(follow_up.when.missed_key_points):
+                    if kp not in key_points:
+                        problems.append(
+                            f.problem(
+                                (*at, "follow_ups", fi, "when", "missed_key_points", ki),
+                                tr("'{kp}' is not one of this question's key points", kp=kp),
+                            )
+                        )
+    for qi, q in enumerate(bank.questions):
+        if q.follow_up_only and q.id not in targeted:
+            problems.append(
+                f.problem(
+                    ("questions", qi, "follow_up_only"),
+                    tr("'{id}' is follow-up-only but no question follows up with it", id=q.id),
+                )
+            )
+    problems += _follow_up_cycles(f, bank)
+    return problems
+
+
+def _follow_up_cycles(f: LoadedFile, bank: Bank) -> list[Problem]:
+    """Report each follow-up cycle once, at the follow-up that closes it."""
+    index = {q.id: i for i, q in enumerate(bank.questions)}
+    edges = {q.id: [fu.ask for fu in q.follow_ups if fu.ask in index and fu.ask != q.id] for q in bank.questions}
+    state: dict[str, int] = {}  # 1 = on the path, 2 = done
+    problems = []
+    for start in edges:
+        if start in state:
+            continue
+        path: list[str] = [start]
+        iters = [iter(edges[start])]
+        state[start] = 1
+        while iters:
+            nxt = next(iters[-1], None)
+            if nxt is None:
+                state[path.pop()] = 2
+                iters.pop()
+                continue
+            if state.get(nxt) == 1:
+                cycle = [*path[path.index(nxt) :], nxt]
+                here = path[-1]
+                fi = next(i for i, fu in enumerate(bank.questions[index[here]].follow_ups) if fu.ask == nxt)
+                problems.append(
+                    f.problem(
+                        ("questions", index[here], "follow_ups", fi, "ask"),
+                        tr("follow-up cycle: {cycle}", cycle=" -> ".join(cycle)),
+                    )
+                )
+            elif nxt not in state:
+                state[nxt] = 1
+                path.append(nxt)
+                iters.append(iter(edges[nxt]))
+    return problems
+
+
+def _check_across_banks(files: list[LoadedFile]) -> list[Problem]:
+    problems = []
+    versions: dict[tuple[str, str], LoadedFile] = {}
+    owner: dict[str, tuple[str, LoadedFile, int]] = {}  # question id -> (bank id, file, index)
+    for f in files:
+        bank = f.doc
+        assert isinstance(bank, Bank)
+        key = (bank.id, bank.version)
+        if key in versions:
+            problems.append(
+                f.problem(
+                    ("version",),
+                    tr(
+                        "bank '{id}' version {v} is also in {other}; give one of them a new version",
+                        id=bank.id,
+                        v=bank.version,
+                        other=versions[key].path,
+                    ),
+                )
+            )
+            continue
+        versions[key] = f
+        for qi, q in enumerate(bank.questions):
+            seen = owner.get(q.id)
+            if seen is None:
+                owner[q.id] = (bank.id, f, qi)
+            elif seen[0] != bank.id:
+                other_line, other_col = seen[1].position(("questions", seen[2], "id"))
+                problems.append(
+                    f.problem(
+                        ("questions", qi, "id"),
+                        tr(
+                            "question id '{id}' is also used by bank '{bank}' ({path}:{line}:{col})",
+                            id=q.id,
+                            bank=seen[0],
+                            path=seen[1].path,
+                            line=other_line,
+                            col=other_col,
+                        ),
+                    )
+                )
+    return problems
+
+
+def _check_unique_scenarios(files: list[LoadedFile]) -> list[Problem]:
+    problems = []
+    seen: dict[tuple[str, str], LoadedFile] = {}
+    for f in files:
+        key = (f.doc.id, f.doc.version)
+        if key in seen:
+            problems.append(
+                f.problem(
+                    ("id",),
+                    tr("scenario '{id}' version {v} is also in {other}", id=key[0], v=key[1], other=seen[key].path),
+                )
+            )
+        else:
+            seen[key] = f
+    return problems
+
+
+def _check_scenario(f: LoadedFile, banks: dict[str, Bank]) -> list[Problem]:
+    scenario = f.doc
+    assert isinstance(scenario, Scenario)
+    problems = []
+    rules = scenario.draw
+    for bi, bank_id in enumerate(rules.banks):
+        if bank_id not in banks:
+            problems.append(f.problem(("draw", "banks", bi), tr("unknown bank '{id}'", id=bank_id)))
+    drawn = [banks[b] for b in rules.banks if b in banks] if rules.banks else list(banks.values())
+    questions = {q.id: q for bank in drawn for q in bank.questions}
+    areas = {a.id for bank in drawn for a in bank.areas}
+    for si, section in enumerate(scenario.agenda):
+        for ai, area in enumerate(section.areas):
+            if area not in areas:
+                problems.append(
+                    f.problem(("agenda", si, "areas", ai), tr("no drawn bank has an area '{area}'", area=area))
+                )
+    agenda_areas = set(scenario.areas)
+    for field_name in ("include", "exclude"):
+        for qi, qid in enumerate(getattr(rules, field_name)):
+            if qid not in questions:
+                problems.append(
+                    f.problem(("draw", field_name, qi), tr("question '{id}' is not in the drawn banks", id=qid))
+                )
+            elif field_name == "include" and questions[qid].area not in agenda_areas:
+                problems.append(
+                    f.problem(
+                        ("draw", field_name, qi),
+                        tr(
+                            "question '{id}' is in area '{area}', which is not on the agenda",
+                            id=qid,
+                            area=questions[qid].area,
+                        ),
+                    )
+                )
+    return problems

@@ -1,0 +1,112 @@
+"""``mockinspect bank validate|list|schema``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from mockinspect.cli import extra_bank_dirs, wants_json
+from mockinspect.cli.output import print_json, print_table
+from mockinspect.i18n import tr
+from mockinspect.services.banks import BankService
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    bank = sub.add_parser("bank", parents=[common], help=tr("question banks: validate, list, schema"))
+    bank_sub = bank.add_subparsers(dest="bank_command", metavar="COMMAND")
+    bank.set_defaults(handler=lambda args: _help(bank))
+
+    validate = bank_sub.add_parser(
+        "validate", parents=[common], help=tr("check banks and scenarios; every problem as path:line:col: message")
+    )
+    validate.add_argument("paths", nargs="+", type=Path, metavar="PATH", help=tr("files or folders"))
+    validate.set_defaults(handler=cmd_validate)
+
+    listing = bank_sub.add_parser("list", parents=[common], help=tr("banks found: bundled, user folder, --bank-dir"))
+    listing.set_defaults(handler=cmd_list)
+
+    schema = bank_sub.add_parser("schema", parents=[common], help=tr("print the JSON Schema of the bank format"))
+    schema.add_argument("--kind", choices=["bank", "scenario"], default="bank", help=tr("which format (default: bank)"))
+    schema.set_defaults(handler=cmd_schema)
+
+
+def _help(parser: argparse.ArgumentParser) -> int:
+    parser.print_help()
+    return 0
+
+
+def service(args: argparse.Namespace) -> BankService:
+    return BankService(extra_bank_dirs(args))
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    svc = service(args)
+    problems = svc.validate(args.paths)
+    if wants_json(args):
+        print_json([{"path": p.path, "line": p.line, "col": p.col, "message": p.message} for p in problems])
+    else:
+        for p in problems:
+            print(p)
+    if problems:
+        files = len({p.path for p in problems})
+        print(tr("{n} problem(s) in {files} file(s)", n=len(problems), files=files), file=sys.stderr)
+        return 1
+    if not wants_json(args):
+        print(tr("ok: no problems"))
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    catalogue = service(args).catalogue()
+    banks = [e for e in catalogue.entries if e.doc.kind == "bank"]
+    if wants_json(args):
+        print_json(
+            [
+                {
+                    "id": e.doc.id,
+                    "version": e.doc.version,
+                    "title": e.doc.title,
+                    "questions": len(e.doc.questions),
+                    "areas": [a.id for a in e.doc.areas],
+                    "source": e.source.label,
+                    "path": str(e.file.path),
+                    "used": e.used,
+                    "note": e.note,
+                }
+                for e in banks
+            ]
+        )
+    else:
+        rows = [
+            (
+                e.doc.id,
+                e.doc.version,
+                len(e.doc.questions),
+                e.source.label,
+                "yes" if e.used else "no",
+                e.note or "-",
+                e.doc.title,
+            )
+            for e in banks
+        ]
+        print_table([tr("ID"), tr("VERSION"), tr("QUESTIONS"), tr("SOURCE"), tr("USED"), tr("NOTE"), tr("TITLE")], rows)
+    _warn_problems(catalogue.problems)
+    return 0
+
+
+def _warn_problems(problems: list) -> None:
+    """Broken files do not stop a listing; say where they are and how to see why."""
+    for path in sorted({p.path for p in problems}):
+        count = sum(1 for p in problems if p.path == path)
+        print(
+            tr("warning: {path}: {n} problem(s), not used; run: mockinspect bank validate {path}", path=path, n=count),
+            file=sys.stderr,
+        )
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from mockinspect.banks.schema import dumps
+
+    sys.stdout.write(dumps(BankService.schema(args.kind)))
+    return 0

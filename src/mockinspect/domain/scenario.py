@@ -1,0 +1,85 @@
+"""Scenarios: a scripted mock inspection — who inspects, the agenda, which questions to draw."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import ConfigDict, Field
+
+from mockinspect.domain.bank import Applicability, Identifier, StrictModel, Text, Version
+
+
+class Persona(StrEnum):
+    """Who is inspecting; sets the grading words, the tone and the outcome rules."""
+
+    FDA = "fda"
+    EU = "eu"
+    MHRA = "mhra"
+    PICS = "pics"
+    SPONSOR = "sponsor"
+
+
+PERSONA_TITLES = {
+    Persona.FDA: "FDA investigator (CBER)",
+    Persona.EU: "EU/EMA GMP inspector",
+    Persona.MHRA: "MHRA GMP inspector",
+    Persona.PICS: "PIC/S GMP inspector",
+    Persona.SPONSOR: "Sponsor or QP auditor",
+}
+
+
+class AgendaSection(StrictModel):
+    """One block of the inspection agenda: a day, a title, the areas covered and a time box."""
+
+    title: Text
+    day: int = Field(1, ge=1, le=30)
+    areas: list[Identifier] = Field(min_length=1)
+    minutes: int = Field(ge=5, le=600, description="Time box for this section.")
+
+
+class DrawRules(StrictModel):
+    """Which questions to draw for each agenda area."""
+
+    banks: list[Identifier] = Field(default_factory=list, description="Bank ids; empty: every bank.")
+    tags: list[Identifier] = Field(default_factory=list, description="Only questions with any of these tags.")
+    per_area: int = Field(5, ge=1, le=200, description="How many questions to draw per area.")
+    include: list[Identifier] = Field(default_factory=list, description="Questions always asked.")
+    exclude: list[Identifier] = Field(default_factory=list, description="Questions never asked.")
+    seed: int = Field(0, ge=0, description="The default random seed; a session may give its own.")
+
+
+class DocumentRequestDrill(StrictModel):
+    """How fast the persona expects requested records to be produced."""
+
+    enabled: bool = True
+    expected_minutes: int = Field(30, ge=1, le=1440)
+
+
+class TrainingSettings(StrictModel):
+    seconds_per_question: int = Field(120, ge=10, le=3600)
+    think_seconds: int = Field(3, ge=0, le=60)
+
+
+class Scenario(StrictModel):
+    schema_ref: str | None = Field(None, alias="$schema")
+    kind: Literal["scenario"]
+    id: Identifier
+    title: Text
+    version: Version
+    description: Text | None = None
+    persona: Persona
+    applicability: list[Applicability] = Field(
+        default_factory=list, description="The site's product types; questions for other types are not drawn."
+    )
+    agenda: list[AgendaSection] = Field(min_length=1)
+    draw: DrawRules = Field(default_factory=DrawRules)
+    document_requests: DocumentRequestDrill = Field(default_factory=DocumentRequestDrill)
+    training: TrainingSettings = Field(default_factory=TrainingSettings)
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @property
+    def areas(self) -> list[str]:
+        """Agenda areas in order, each once."""
+        return list(dict.fromkeys(area for section in self.agenda for area in section.areas))
