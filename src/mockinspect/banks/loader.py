@@ -106,7 +106,7 @@ def load_text(path: Path, text: str, sha256: str) -> LoadedFile:
     model = KINDS.get(kind) if isinstance(kind, str) else None
     if model is None:
         line, col = yaml12.locate(parsed.root, ("kind",))
-        found = tr("missing") if kind is None else tr("'{kind}' is not one", kind=kind)
+        found = tr("missing") if kind is None else tr("{kind} is not one", kind=shown(kind))
         problems.append(Problem(name, line, col, tr("'kind' must be 'bank' or 'scenario' ({found})", found=found)))
         raise BankFileError(problems)
     try:
@@ -117,6 +117,12 @@ def load_text(path: Path, text: str, sha256: str) -> LoadedFile:
     if problems:
         raise BankFileError(problems)
     return LoadedFile(path, doc, sha256, parsed.root, True)
+
+
+def shown(value: object, limit: int = 60) -> str:
+    """A value quoted on one line, shortened, for a message that must stay one line."""
+    text = repr(value) if isinstance(value, str) else repr(str(value))
+    return text if len(text) <= limit else text[: limit - 4] + "...'"
 
 
 def _positioned(name: str, root: Node | None, exc: ValidationError, data: Any) -> list[Problem]:
@@ -145,4 +151,4 @@ def _message(err: dict[str, Any]) -> str:
         if "0-9]+(" in pattern:
             return tr("must be a version like 1.2.0")
         return tr("must be an id of letters, digits, '.', '_' or '-' (no spaces), starting with a letter or digit")
-    return err["msg"]
+    return " ".join(str(err["msg"]).split())

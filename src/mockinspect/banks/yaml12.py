@@ -19,8 +19,10 @@ from dataclasses import dataclass
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_Parser = getattr(yaml, "CParser", None)
+try:  # libyaml's C parser; PyYAML wheels ship it on every common platform
+    from yaml.cyaml import CParser as _Parser
+except ImportError:  # pragma: no cover
+    _Parser = None
 
 
 class _Core12Resolver(yaml.resolver.BaseResolver):
