@@ -1,1 +1,20 @@
-"""SQLite storage: tables, migrations, repositories and the audit trail. The only package that imports SQLAlchemy."""
+"""The store: SQLite through SQLAlchemy 2 and Alembic, with a hash-chained audit trail.
+
+The only package that imports SQLAlchemy and Alembic. Services open a ``Database`` and use
+``InspectionRepository``; what comes back is domain objects, never rows.
+"""
+
+from mockinspect.store.database import Database
+from mockinspect.store.errors import DatabaseInUseError, NotFoundError, ReadOnlyError, StoreError
+from mockinspect.store.migrate import MigrationError
+from mockinspect.store.repositories import InspectionRepository
+
+__all__ = [
+    "Database",
+    "DatabaseInUseError",
+    "InspectionRepository",
+    "MigrationError",
+    "NotFoundError",
+    "ReadOnlyError",
+    "StoreError",
+]

@@ -1,0 +1,63 @@
+"""User settings: a small pydantic model saved as JSON in the user config folder.
+
+Window geometry and splitter state are not kept here (the window keeps them in QSettings).
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from mockinspect.i18n import tr
+from mockinspect.paths import user_config_dir
+from mockinspect.services.errors import UserError
+
+FILE_NAME = "settings.json"
+
+
+def os_user_name() -> str:
+    try:
+        return getpass.getuser() or "unknown"
+    except (KeyError, OSError):  # no login name (e.g. a container without passwd entry)
+        return os.environ.get("USERNAME") or "unknown"
+
+
+class Settings(BaseModel):
+    """What the user chose; ``user_name`` is who the audit trail records."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    user_name: str = Field(default_factory=os_user_name, min_length=1)
+    language: str = "en"
+    autosave_seconds: float = Field(1.0, gt=0, le=60)
+
+    @classmethod
+    def path(cls) -> Path:
+        return user_config_dir() / FILE_NAME
+
+    @classmethod
+    def load(cls) -> Settings:
+        path = cls.path()
+        try:
+            raw = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return cls()
+        except OSError as exc:
+            raise UserError(tr("cannot read the settings file {path}: {error}", path=path, error=exc)) from exc
+        try:
+            return cls.model_validate(json.loads(raw))
+        except (ValueError, ValidationError) as exc:
+            first = str(exc).splitlines()[0]
+            raise UserError(tr("the settings file {path} is not valid: {error}", path=path, error=first)) from exc
+
+    def save(self) -> Path:
+        path = self.path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".json.tmp")
+        tmp.write_text(json.dumps(self.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        os.replace(tmp, path)
+        return path
