@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 from mockinspect.services.banks import BankService
 
 from .conftest import VALID_BANK, VALID_SCENARIO
@@ -121,6 +124,11 @@ def test_missing_path_and_empty_folder(tmp_path):
     (tmp_path / "empty").mkdir()
     problems = validate(tmp_path / "nope.yaml", tmp_path / "empty")
     assert [p.message for p in problems] == ["no .yaml or .yml files in this folder", "no such file or folder"]
+
+
+def test_a_path_that_is_not_a_regular_file_is_not_silently_ok():
+    [problem] = validate(Path(os.devnull))
+    assert problem.message == "file is empty"
 
 
 def test_problems_from_many_files_are_all_reported(write):

@@ -49,8 +49,8 @@ class Registry:
 
 def yaml_files(root: Path) -> list[Path]:
     """YAML files under ``root`` (or ``root`` itself), skipping hidden folders, in a stable order."""
-    if root.is_file():
-        return [root]
+    if not root.is_dir():
+        return [root]  # a file, or something that is neither (a device): reading it will say what is wrong
     found = [
         p
         for pattern in ("*.yaml", "*.yml")
