@@ -62,6 +62,7 @@ class Database:
 
     def _acquire(self, purpose: str) -> str:
         try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
             return lock.acquire(self.path)
         except lock.LockedByOther as exc:
             raise DatabaseInUseError(self.path, exc.holder, purpose=purpose) from None

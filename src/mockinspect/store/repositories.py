@@ -350,6 +350,8 @@ class InspectionRepository:
                     "created_at": now,
                     "updated_at": now,
                 }
+                if row["status"] is None:
+                    raise StoreError(f"a new answer to {question_id} needs a status")
                 row["id"] = conn.execute(_RESPONSE_INSERT, row).scalar_one()
                 audit.created("response", session_id, row)
             else:
