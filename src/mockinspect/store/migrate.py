@@ -134,6 +134,13 @@ def prepare(path: Path, *, target: str = "head", foreign_keys: bool = False) -> 
     try:
         with engine.begin() as conn:
             _upgrade(conn, target)
+    except MigrationError:
+        raise
+    except Exception as exc:
+        detail = str(exc).splitlines()[0]
+        raise MigrationError(
+            f"upgrading {path} from schema {revision} failed and was undone ({detail}); a backup is at {made}"
+        ) from exc
     finally:
         engine.dispose()
     return made
