@@ -18,12 +18,24 @@ from typing import Any
 from sqlalchemy import Connection, insert, select
 
 from mockinspect.domain.audit import TrailAction, TrailProblem, TrailRecord, TrailReport
+from mockinspect.store.prepared import Prepared
 from mockinspect.store.tables import AUDITED, FindingRow, TrailRow, audited_columns
 
 GENESIS = "0" * 64
 _trail = TrailRow.__table__
 _LAST = select(_trail.c.seq, _trail.c.hash).order_by(_trail.c.seq.desc()).limit(1)
-_INSERT = insert(_trail)
+LAST_SEQ = select(_trail.c.seq).order_by(_trail.c.seq.desc()).limit(1).scalar_subquery()
+LAST_HASH = select(_trail.c.hash).order_by(_trail.c.seq.desc()).limit(1).scalar_subquery()
+_TRAIL_COLUMNS = [c.name for c in _trail.columns]
+_prepared: dict[str, Prepared] = {}
+
+
+def _prepared_insert(conn: Connection) -> Prepared:
+    dialect = conn.dialect
+    found = _prepared.get(dialect.name)
+    if found is None:
+        found = _prepared[dialect.name] = Prepared(insert(_trail), dialect, column_keys=_TRAIL_COLUMNS)
+    return found
 
 
 def jsonable(value: Any) -> Any:
@@ -80,6 +92,7 @@ class AuditWriter:
         self.at = utc_stamp(at)
         self.reason = reason
         self._pending: list[dict[str, Any]] = []
+        self.last: tuple[int | None, str | None] | None = None  # set by a caller that read it
 
     def _add(self, action: TrailAction, entity: str, entity_id: str, session_id: str | None, **kw: Any) -> None:
         self._pending.append(
@@ -125,17 +138,23 @@ class AuditWriter:
     def empty(self) -> bool:
         return not self._pending
 
-    def flush(self, conn: Connection) -> None:
+    def flush(self, conn: Connection, last: tuple[int | None, str | None] | None = None) -> None:
+        """Chain the pending records to the newest one and insert them.
+
+        ``last`` is the newest (seq, hash) if the caller already read it in this transaction.
+        """
         if not self._pending:
             return
-        last = conn.execute(_LAST).first()
-        seq, prev = (last[0], last[1]) if last else (0, GENESIS)
+        if last is None:
+            row = conn.execute(_LAST).first()
+            last = (row[0], row[1]) if row else (None, None)
+        seq, prev = (last[0], last[1]) if last[0] is not None else (0, GENESIS)
         for row in self._pending:
             seq += 1
             row["seq"] = seq
             row["prev_hash"] = prev
             row["hash"] = prev = record_hash(row)
-        conn.execute(_INSERT, self._pending)
+        _prepared_insert(conn).executemany(conn, self._pending)
         self._pending = []
 
 

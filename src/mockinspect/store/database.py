@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -59,6 +60,9 @@ class Database:
                 finally:
                     lock.release(key)
         self.engine: Engine = make_engine(self.path, writer=mode == "write")
+        # The writer keeps one connection: no pool check-out per save on the autosave path.
+        self._writer: Connection | None = None
+        self._write_lock = threading.Lock()
 
     def _acquire(self, purpose: str) -> str:
         try:
@@ -79,6 +83,10 @@ class Database:
         return self._lock_key is not None
 
     def close(self) -> None:
+        writer = getattr(self, "_writer", None)
+        if writer is not None:
+            writer.close()
+            self._writer = None
         engine = getattr(self, "engine", None)
         if engine is not None:
             engine.dispose()
@@ -102,10 +110,14 @@ class Database:
             raise ReadOnlyError(
                 f"the database {self.path} is open read-only here (another mockinspect is writing to it)"
             )
-        with self.engine.begin() as conn:
-            audit = AuditWriter(who, datetime.now(UTC), reason)
-            yield conn, audit
-            audit.flush(conn)
+        with self._write_lock:
+            if self._writer is None:
+                self._writer = self.engine.connect()
+            conn = self._writer
+            with conn.begin():
+                audit = AuditWriter(who, datetime.now(UTC), reason)
+                yield conn, audit
+                audit.flush(conn, audit.last)
 
     def backup(self, label: str = "manual") -> Path:
         return migrate.backup(self.path, migrate.backups_dir(self.path), label)

@@ -12,6 +12,7 @@ from typing import Any
 from uuid import uuid4
 
 from sqlalchemy import Connection, and_, bindparam, case, delete, func, insert, literal, select, update
+from sqlalchemy.engine import Dialect
 
 from mockinspect.domain.audit import TrailRecord, TrailReport
 from mockinspect.domain.bank import Grade, ResponseStatus
@@ -35,6 +36,7 @@ from mockinspect.store import audit as trail
 from mockinspect.store.audit import AuditWriter
 from mockinspect.store.database import Database
 from mockinspect.store.errors import NotFoundError, StoreError
+from mockinspect.store.prepared import Prepared
 from mockinspect.store.tables import (
     DocumentRequestRow,
     EvidenceRow,
@@ -77,7 +79,12 @@ SESSION_FIELDS = ("site", "address", "lead", "state", "finished_at")
 # The autosave path: one lookup that says whether the question is in the script and
 # returns the current response, if any.
 _ANSWER_LOOKUP = (
-    select(script_t.c.id.label("script_id"), responses_t)
+    select(
+        script_t.c.id.label("script_id"),
+        trail.LAST_SEQ.label("trail_seq"),
+        trail.LAST_HASH.label("trail_hash"),
+        responses_t,
+    )
     .select_from(
         script_t.outerjoin(
             responses_t,
@@ -88,6 +95,7 @@ _ANSWER_LOOKUP = (
     )
     .where(script_t.c.session_id == bindparam("sid"), script_t.c.question_id == bindparam("qid"))
 )
+_RESPONSE_COLUMNS = tuple(c.name for c in responses_t.columns)
 _RESPONSE_INSERT = insert(responses_t).returning(responses_t.c.id)
 _RESPONSE_UPDATE = (
     update(responses_t)
@@ -95,6 +103,19 @@ _RESPONSE_UPDATE = (
     .values({name: bindparam(name) for name in (*RESPONSE_FIELDS, "updated_at")})
 )
 _EVIDENCE_INSERT = insert(evidence_t).returning(evidence_t.c.id)
+
+
+class _AutosaveStatements:
+    """The statements of ``record_response``, compiled for one dialect (see ``prepared``)."""
+
+    def __init__(self, dialect: Dialect) -> None:
+        self.dialect = dialect
+        types = {c.name: c.type for c in responses_t.columns}
+        self.lookup = Prepared(_ANSWER_LOOKUP, dialect, result_types=types)
+        self.insert = Prepared(
+            _RESPONSE_INSERT, dialect, column_keys=[c for c in _RESPONSE_COLUMNS if c != "id"], types=types
+        )
+        self.update = Prepared(_RESPONSE_UPDATE, dialect, types=types)
 
 
 def _session(row: Mapping[str, Any], participants: Sequence[Participant] = ()) -> Session:
@@ -194,6 +215,7 @@ class InspectionRepository:
 
     def __init__(self, db: Database) -> None:
         self.db = db
+        self._autosave: _AutosaveStatements | None = None
 
     # -- sessions -----------------------------------------------------------------------
 
@@ -331,10 +353,12 @@ class InspectionRepository:
         ``fields`` holds the response fields to set; those left out keep their value.
         """
         with self.db.write(who, reason) as (conn, audit):
-            found = conn.execute(_ANSWER_LOOKUP, {"sid": session_id, "qid": question_id}).mappings().first()
+            fast = self._autosave_statements(conn)
+            found = fast.lookup.first(conn, {"sid": session_id, "qid": question_id})
             if found is None:
                 self._missing_session(conn, session_id)
                 raise NotFoundError(f"question {question_id} is not in the script of session {session_id}")
+            audit.last = (found["trail_seq"], found["trail_hash"])
             now = audit.moment
             if found["id"] is None:
                 row = {
@@ -352,17 +376,24 @@ class InspectionRepository:
                 }
                 if row["status"] is None:
                     raise StoreError(f"a new answer to {question_id} needs a status")
-                row["id"] = conn.execute(_RESPONSE_INSERT, row).scalar_one()
+                cursor = fast.insert.execute(conn, row)
+                row["id"] = cursor.fetchone()[0]
+                cursor.close()
                 audit.created("response", session_id, row)
             else:
-                old = dict(found)
+                old = {c: found[c] for c in _RESPONSE_COLUMNS}
                 row = {**old, **fields}
                 if any(trail.jsonable(old[k]) != trail.jsonable(row[k]) for k in fields):
                     row["updated_at"] = now
-                    conn.execute(_RESPONSE_UPDATE, {**row, "_id": row["id"]})
+                    fast.update.execute(conn, {**row, "_id": row["id"]}).close()
                     audit.updated("response", str(row["id"]), session_id, old, fields)
             links = [self._add_evidence(conn, audit, session_id, row["id"], item) for item in evidence]
         return _response(row), links
+
+    def _autosave_statements(self, conn: Connection) -> _AutosaveStatements:
+        if self._autosave is None or self._autosave.dialect is not conn.dialect:
+            self._autosave = _AutosaveStatements(conn.dialect)
+        return self._autosave
 
     def responses(self, session_id: str) -> list[Response]:
         with self.db.read() as conn:
