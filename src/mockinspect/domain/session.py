@@ -12,6 +12,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from mockinspect.domain.bank import Grade, ResponseStatus
+from mockinspect.domain.engine import ScriptItem
 
 
 class Mode(StrEnum):
@@ -80,18 +81,8 @@ class Session:
     participants: tuple[Participant, ...] = ()
 
 
-@dataclass(frozen=True)
-class ScriptEntry:
-    """One question of a session's frozen interview script, as it was asked."""
-
-    position: int
-    section: int
-    area: str
-    question_id: str
-    bank_id: str
-    bank_version: str
-    content_hash: str
-    prompt: str
+# A session's frozen script is exactly what the engine drew: one type serves both.
+ScriptEntry = ScriptItem
 
 
 @dataclass(frozen=True)
