@@ -30,7 +30,7 @@ schema: $(STAMP)
 	$(VENV)/bin/mockinspect bank schema --kind scenario > question_banks/schema/scenario.schema.json
 
 bench: $(STAMP)
-	@for b in benchmarks/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+	@for b in benchmarks/[!_]*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .ruff_cache .hypothesis
