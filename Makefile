@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint demo bench schema screenshots clean
+.PHONY: run test lint bench schema clean
 
 # Install once; re-running does nothing until pyproject.toml or setup.py changes.
 $(STAMP): pyproject.toml setup.py
