@@ -17,7 +17,7 @@ areas:
   - id: data-integrity
     title: Data integrity
 questions:
-  - id: DI-001
+  - id: SMP-001
     area: data-integrity
     prompt: Show me the audit trail review for the last released batch.
     intent: Audit trails are only useful if someone reads them.
@@ -27,7 +27,7 @@ questions:
         text: Reviewed before batch release
         terms: [[review, reviewed], [release]]
     follow_ups:
-      - ask: DI-002
+      - ask: SMP-002
         when:
           status: [deficient]
           missed_key_points: [before-release]
@@ -36,7 +36,7 @@ questions:
         clause: "9"
     default_grade: major
     tags: [audit-trail]
-  - id: DI-002
+  - id: SMP-002
     area: data-integrity
     prompt: Who reviewed it, and against which SOP?
     intent: Checks the review is owned and proceduralised.

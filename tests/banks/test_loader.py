@@ -20,7 +20,7 @@ def problems_of(path):
 def test_valid_bank_loads(write):
     loaded = load_file(write("b.yaml", VALID_BANK))
     assert isinstance(loaded.doc, Bank)
-    assert [q.id for q in loaded.doc.questions] == ["DI-001", "DI-002"]
+    assert [q.id for q in loaded.doc.questions] == ["SMP-001", "SMP-002"]
     assert loaded.doc.questions[0].citations[0].clause == "9"
     assert len(loaded.sha256) == 64
 
@@ -59,7 +59,7 @@ def test_wrong_value_points_at_the_value(write):
 def test_missing_key_points_at_the_mapping_lacking_it(write):
     text = VALID_BANK.replace("    intent: Checks the review is owned and proceduralised.\n", "")
     [problem] = problems_of(write("b.yaml", text))
-    line = next(i for i, s in enumerate(text.splitlines(), 1) if "id: DI-002" in s)
+    line = next(i for i, s in enumerate(text.splitlines(), 1) if "id: SMP-002" in s)
     assert problem.line == line
     assert problem.message == "questions.1.intent: required key is missing"
 
@@ -69,7 +69,7 @@ def test_every_problem_is_listed_at_once(write):
         VALID_BANK.replace("version: 1.0.0", "version: one")
         .replace("default_grade: major", "default_grade: huge")
         .replace("status: [deficient]", "status: [broken]")
-        .replace("id: DI-002", "id: DI 002")
+        .replace("id: SMP-002", "id: DI 002")
     )
     problems = problems_of(write("b.yaml", text))
     messages = " | ".join(p.message for p in problems)
@@ -145,3 +145,33 @@ def test_small_aliases_are_fine(write):
 def test_missing_file_is_one_line(tmp_path):
     [problem] = problems_of(tmp_path / "nope.yaml")
     assert "cannot read the file" in problem.message
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "where"),
+    [
+        ("    follow_up_only: true", "    follow_up_only: 'true'", "questions.1.follow_up_only"),
+        ("    follow_up_only: true", "    follow_up_only: 1", "questions.1.follow_up_only"),
+    ],
+)
+def test_booleans_are_not_coerced_from_strings_or_numbers(write, old, new, where):
+    [problem] = problems_of(write("b.yaml", VALID_BANK.replace(old, new)))
+    assert problem.message == f"{where}: must be true or false"
+
+
+@pytest.mark.parametrize("value", ["'60'", "60.0", "true"])
+def test_numbers_are_not_coerced(write, value):
+    [problem] = problems_of(write("s.yaml", VALID_SCENARIO.replace("minutes: 60", f"minutes: {value}")))
+    assert problem.message == "agenda.0.minutes: must be a whole number"
+
+
+def test_language_has_its_own_message(write):
+    [problem] = problems_of(write("b.yaml", VALID_BANK.replace("version: 1.0.0", "version: 1.0.0\nlanguage: english")))
+    assert problem.message == "language: must be a language code like en, de or fr-CA"
+
+
+def test_format_field_is_optional_and_checked(write):
+    assert load_file(write("a.yaml", "format: 1\n" + VALID_BANK)).doc.format == 1
+    assert load_file(write("b.yaml", VALID_BANK)).doc.format == 1
+    [problem] = problems_of(write("c.yaml", "format: 9\n" + VALID_BANK))
+    assert problem.message.startswith("format: must be one of")

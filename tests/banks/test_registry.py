@@ -35,7 +35,7 @@ def test_later_source_overrides_at_equal_version(tmp_path):
 def test_broken_file_is_listed_not_used(tmp_path):
     (tmp_path / "good.yaml").write_text(VALID_BANK, encoding="utf-8")
     (tmp_path / "bad.yaml").write_text(
-        VALID_BANK.replace("id: sample", "id: other").replace("DI-00", "X-00").replace("major", "huge"),
+        VALID_BANK.replace("id: sample", "id: other").replace("SMP-00", "X-00").replace("major", "huge"),
         encoding="utf-8",
     )
     registry = discover([Source("bank-dir", tmp_path)])
@@ -61,7 +61,7 @@ def test_user_folder_and_bank_dir_are_searched(tmp_path):
     labels = {e.doc.id: e.source.label for e in catalogue.entries}
     assert labels["sample"] == "user" and labels["sample-scenario"] == "bank-dir"
     script = catalogue.script(catalogue.scenario("sample-scenario"))
-    assert [item.question_id for item in script] == ["DI-001"]
+    assert [item.question_id for item in script] == ["SMP-001"]
 
 
 def test_cache_hit_gives_the_same_bank_and_a_changed_file_is_reread(tmp_path):

@@ -24,19 +24,19 @@ def test_valid_files_have_no_problems(write):
 
 
 def test_duplicate_question_id_within_a_bank(write):
-    text = VALID_BANK.replace("id: DI-002", "id: DI-001").replace("ask: DI-002", "ask: DI-003")
+    text = VALID_BANK.replace("id: SMP-002", "id: SMP-001").replace("ask: SMP-002", "ask: SMP-003")
     problems = validate(write("b.yaml", text))
-    dup = [p for p in problems if "duplicate question id 'DI-001'" in p.message]
+    dup = [p for p in problems if "duplicate question id 'SMP-001'" in p.message]
     assert len(dup) == 1
-    assert dup[0].line == line_of(text, "id: DI-001", 2)
-    assert f"first at line {line_of(text, 'id: DI-001')}" in dup[0].message
+    assert dup[0].line == line_of(text, "id: SMP-001", 2)
+    assert f"first at line {line_of(text, 'id: SMP-001')}" in dup[0].message
 
 
 def test_duplicate_question_id_across_banks(write):
     other = VALID_BANK.replace("id: sample", "id: other")
     a, b = write("a.yaml", VALID_BANK), write("b.yaml", other)
     problems = validate(a, b)
-    assert len(problems) == 2  # DI-001 and DI-002 both clash
+    assert len(problems) == 2  # SMP-001 and SMP-002 both clash
     assert all(p.path == str(b) for p in problems)
     assert f"also used by bank 'sample' ({a}:" in problems[0].message
 
@@ -49,31 +49,31 @@ def test_same_bank_version_twice_is_an_error_but_two_versions_are_fine(write):
 
 
 def test_follow_up_to_unknown_question(write):
-    text = VALID_BANK.replace("ask: DI-002", "ask: DI-099").replace("    follow_up_only: true\n", "")
+    text = VALID_BANK.replace("ask: SMP-002", "ask: SMP-099").replace("    follow_up_only: true\n", "")
     [problem] = validate(write("b.yaml", text))
-    assert problem.line == line_of(text, "ask: DI-099")
+    assert problem.line == line_of(text, "ask: SMP-099")
     assert problem.col == len("      - ask: ") + 1
-    assert "follow-up 'DI-099' is not a question in this bank" in problem.message
+    assert "follow-up 'SMP-099' is not a question in this bank" in problem.message
 
 
 def test_follow_up_cycle_is_reported_once(write):
     text = VALID_BANK.replace(
-        "    default_grade: minor\n", "    default_grade: minor\n    follow_ups:\n      - ask: DI-001\n"
+        "    default_grade: minor\n", "    default_grade: minor\n    follow_ups:\n      - ask: SMP-001\n"
     )
     [problem] = validate(write("b.yaml", text))
-    assert "follow-up cycle: DI-001 -> DI-002 -> DI-001" in problem.message
-    assert problem.line == line_of(text, "ask: DI-001")
+    assert "follow-up cycle: SMP-001 -> SMP-002 -> SMP-001" in problem.message
+    assert problem.line == line_of(text, "ask: SMP-001")
 
 
 def test_self_follow_up(write):
-    text = VALID_BANK.replace("ask: DI-002", "ask: DI-001").replace("    follow_up_only: true\n", "")
+    text = VALID_BANK.replace("ask: SMP-002", "ask: SMP-001").replace("    follow_up_only: true\n", "")
     [problem] = validate(write("b.yaml", text))
     assert "cannot follow up on itself" in problem.message
 
 
 def test_unreachable_follow_up_only_question(write):
     text = VALID_BANK.replace(
-        "    follow_ups:\n      - ask: DI-002\n        when:\n          status: [deficient]\n"
+        "    follow_ups:\n      - ask: SMP-002\n        when:\n          status: [deficient]\n"
         "          missed_key_points: [before-release]\n",
         "",
     )
@@ -128,7 +128,7 @@ def test_missing_path_and_empty_folder(tmp_path):
 
 def test_a_path_that_is_not_a_regular_file_is_not_silently_ok():
     [problem] = validate(Path(os.devnull))
-    assert problem.message == "file is empty"
+    assert problem.message == "not a regular file (a character device); banks are read from regular files"
 
 
 def test_problems_from_many_files_are_all_reported(write):

@@ -8,9 +8,11 @@ The key includes the app version, so a new release never trusts an old model's o
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import tempfile
+import time
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -19,12 +21,15 @@ from mockinspect import __version__
 from mockinspect.banks.loader import KINDS, LoadedFile, load_text, read_text
 from mockinspect.paths import user_cache_dir
 
-FORMAT_REVISION = 1
+FORMAT_REVISION = 2
 MAX_ENTRIES = 256
+STALE_TMP_SECONDS = 300  # a *.tmp older than this is a leftover of a crashed write
 
 
 class BankCache:
-    def __init__(self, folder: Path | None = None):
+    """Validated files as JSON, least recently used pruned first (a hit touches the entry)."""
+
+    def __init__(self, folder: Path | None = None) -> None:
         self.folder = folder if folder is not None else user_cache_dir() / "banks"
 
     def _entry(self, sha256: str) -> Path:
@@ -40,6 +45,7 @@ class BankCache:
             payload = entry.read_bytes()
             kind, _, body = payload.partition(b"\n")
             doc = KINDS[kind.decode()].model_validate_json(body)
+            self._touch(entry)
             return LoadedFile(path, doc, sha256)
         except (OSError, KeyError, UnicodeDecodeError, ValidationError):
             pass
@@ -59,7 +65,23 @@ class BankCache:
         except OSError:
             pass  # a cache that cannot be written only costs speed
 
+    @staticmethod
+    def _touch(entry: Path) -> None:
+        """Mark an entry as just used, so pruning removes the least recently used first."""
+        with contextlib.suppress(OSError):  # a read-only cache still serves hits
+            os.utime(entry)
+
     def _prune(self) -> None:
-        entries = sorted(self.folder.glob("*.json"), key=lambda p: p.stat().st_mtime)
+        def mtime(p: Path) -> float:
+            try:
+                return p.stat().st_mtime
+            except OSError:
+                return 0.0
+
+        entries = sorted(self.folder.glob("*.json"), key=mtime)
         for old in entries[:-MAX_ENTRIES]:
             old.unlink(missing_ok=True)
+        cutoff = time.time() - STALE_TMP_SECONDS
+        for tmp in self.folder.glob("*.tmp"):
+            if mtime(tmp) < cutoff:
+                tmp.unlink(missing_ok=True)

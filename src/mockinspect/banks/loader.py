@@ -7,6 +7,8 @@ node tree that pass already built, so an error costs nothing extra on a good fil
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,7 +18,7 @@ from yaml.nodes import Node
 
 from mockinspect.banks import yaml12
 from mockinspect.banks.problems import BankFileError, Problem
-from mockinspect.domain.bank import Bank
+from mockinspect.domain.bank import ID_PATTERN, LANGUAGE_PATTERN, VERSION_PATTERN, Bank
 from mockinspect.domain.scenario import Scenario
 from mockinspect.i18n import tr
 
@@ -35,12 +37,19 @@ class LoadedFile:
     _root_parsed: bool = field(default=False, repr=False)
 
     def position(self, loc: tuple[object, ...], *, key: bool = False) -> tuple[int, int]:
-        """Line and column of ``loc`` in the file; parses again only if the tree is not kept."""
+        """Line and column of ``loc`` in the file; parses again only if the tree is not kept.
+
+        A file re-read for positions must be the content that was loaded (same SHA-256);
+        if it changed since, positions would point into other text, so they fall back to 1:1.
+        """
         if not self._root_parsed:
+            self._root = None
             try:
-                self._root = yaml12.parse(read_text(self.path)[0]).root
+                text, raw = read_text(self.path)
+                if hashlib.sha256(raw).hexdigest() == self.sha256:
+                    self._root = yaml12.parse(text).root
             except (BankFileError, yaml12.YamlProblem):
-                self._root = None
+                pass
             self._root_parsed = True
         return yaml12.locate(self._root, loc, key=key)
 
@@ -49,19 +58,53 @@ class LoadedFile:
         return Problem(str(self.path), line, col, message)
 
 
+_NOT_REGULAR = (
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISDIR, "a folder"),
+)
+
+
 def read_text(path: Path) -> tuple[str, bytes]:
-    """The file as text, refusing empty, binary, oversized and unreadable files in one line."""
+    """The file as text, refusing empty, binary, oversized and unreadable files in one line.
+
+    A FIFO, device or socket is refused before a byte is read: it is opened without
+    blocking and checked with ``fstat`` (reading a FIFO would wait for a writer forever,
+    and ``/dev/zero`` never ends). At most 10 MB + 1 byte is ever read.
+    """
 
     def refuse(message: str) -> BankFileError:
         return BankFileError([Problem(str(path), 1, 1, message)])
 
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise refuse(tr("file is {size:.1f} MB; banks are limited to 10 MB", size=size / 1_048_576))
-        raw = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except OSError as exc:
         raise refuse(tr("cannot read the file: {reason}", reason=exc.strerror or exc)) from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            what = next((tr(name) for test, name in _NOT_REGULAR if test(mode)), tr("a special file"))
+            raise refuse(tr("not a regular file ({what}); banks are read from regular files", what=what))
+        size = os.fstat(fd).st_size
+        if size > MAX_FILE_BYTES:
+            raise refuse(tr("file is {size:.1f} MB; banks are limited to 10 MB", size=size / 1_048_576))
+        chunks: list[bytes] = []
+        total = 0
+        while total <= MAX_FILE_BYTES:
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+        if total > MAX_FILE_BYTES:
+            raise refuse(tr("file is over 10 MB; banks are limited to 10 MB"))
+        raw = b"".join(chunks)
+    except OSError as exc:
+        raise refuse(tr("cannot read the file: {reason}", reason=exc.strerror or exc)) from None
+    finally:
+        os.close(fd)
     if not raw.strip():
         raise refuse(tr("file is empty"))
     if b"\x00" in raw[:8192]:
@@ -148,7 +191,18 @@ def _message(err: dict[str, Any]) -> str:
         return tr("must be one of {expected}", expected=expected)
     if kind == "string_pattern_mismatch":
         pattern = err.get("ctx", {}).get("pattern", "")
-        if "0-9]+(" in pattern:
+        if pattern == VERSION_PATTERN:
             return tr("must be a version like 1.2.0")
-        return tr("must be an id of letters, digits, '.', '_' or '-' (no spaces), starting with a letter or digit")
+        if pattern == LANGUAGE_PATTERN:
+            return tr("must be a language code like en, de or fr-CA")
+        if pattern == ID_PATTERN:
+            return tr("must be an id of letters, digits, '.', '_' or '-' (no spaces), starting with a letter or digit")
+        return tr("must match the pattern {pattern}", pattern=pattern)
+    if kind == "bool_type":
+        return tr("must be true or false")
+    if kind == "int_type":
+        return tr("must be a whole number")
+    if kind == "string_type":
+        number = isinstance(err.get("input"), int | float)
+        return tr("must be text (put the value in quotes)") if number else tr("must be text")
     return " ".join(str(err["msg"]).split())

@@ -7,7 +7,7 @@ questions. Every problem carries the position of the offending value.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from mockinspect.banks.loader import LoadedFile
 from mockinspect.banks.problems import Problem
@@ -20,7 +20,8 @@ def check_files(files: Sequence[LoadedFile], context_banks: Iterable[Bank] = ())
     """Every meaning-level problem in ``files``.
 
     ``context_banks`` are other known banks (bundled, the user's) that scenarios may draw
-    from; banks among ``files`` take precedence over them.
+    from; banks among ``files`` take precedence over them. A question id that a context
+    bank with another bank id already uses is a clash, as it would be between files.
     """
     problems: list[Problem] = []
     bank_files = [f for f in files if isinstance(f.doc, Bank)]
@@ -30,13 +31,12 @@ def check_files(files: Sequence[LoadedFile], context_banks: Iterable[Bank] = ())
     problems += _check_across_banks(bank_files)
     problems += _check_unique_scenarios(scenario_files)
 
-    newest: dict[str, Bank] = {}
-    for bank in context_banks:
-        newest[bank.id] = bank
+    context = list(context_banks)
+    problems += _check_against_context(bank_files, context)
+    newest: dict[str, Bank] = {bank.id: bank for bank in context}
     given: dict[str, Bank] = {}
     for f in bank_files:
-        bank = f.doc
-        assert isinstance(bank, Bank)
+        bank = _bank(f)
         if bank.id not in given or version_key(bank.version) > version_key(given[bank.id].version):
             given[bank.id] = bank
     newest.update(given)
@@ -45,7 +45,81 @@ def check_files(files: Sequence[LoadedFile], context_banks: Iterable[Bank] = ())
     return problems
 
 
-def _duplicates(f: LoadedFile, ids: list[str], loc_of, what: str) -> list[Problem]:
+def check_question_ids_across_sources(groups: Sequence[Sequence[LoadedFile]]) -> list[Problem]:
+    """Question ids that banks with different bank ids define in different sources.
+
+    ``groups`` are the valid bank files of each source, in precedence order (bundled,
+    user, bank-dir). Within one source ``check_files`` reports clashes; here the file of
+    the later source is reported, at the reused id, so it is not used: a user's bank can
+    never silently replace a question another bank defines.
+    """
+    problems: list[Problem] = []
+    owner: dict[str, tuple[str, LoadedFile, int, int]] = {}  # qid -> (bank id, file, question index, group)
+    for gi, group in enumerate(groups):
+        claimed: dict[str, tuple[str, LoadedFile, int, int]] = {}
+        for f in group:
+            bank = _bank(f)
+            for qi, q in enumerate(bank.questions):
+                seen = owner.get(q.id)
+                if seen is not None and seen[0] != bank.id and seen[3] != gi:
+                    problems.append(_clash(f, qi, q.id, seen[0], seen[1], seen[2]))
+                else:
+                    claimed.setdefault(q.id, (bank.id, f, qi, gi))
+        for qid, claim in claimed.items():
+            owner.setdefault(qid, claim)
+    return problems
+
+
+def _bank(f: LoadedFile) -> Bank:
+    if not isinstance(f.doc, Bank):
+        raise TypeError(f"{f.path} holds a {f.doc.kind}, not a bank")
+    return f.doc
+
+
+def _scenario(f: LoadedFile) -> Scenario:
+    if not isinstance(f.doc, Scenario):
+        raise TypeError(f"{f.path} holds a {f.doc.kind}, not a scenario")
+    return f.doc
+
+
+def _clash(f: LoadedFile, qi: int, qid: str, other_bank: str, other: LoadedFile, other_qi: int) -> Problem:
+    other_line, other_col = other.position(("questions", other_qi, "id"))
+    return f.problem(
+        ("questions", qi, "id"),
+        tr(
+            "question id '{id}' is also used by bank '{bank}' ({path}:{line}:{col})",
+            id=qid,
+            bank=other_bank,
+            path=other.path,
+            line=other_line,
+            col=other_col,
+        ),
+    )
+
+
+def _check_against_context(files: Sequence[LoadedFile], context: Sequence[Bank]) -> list[Problem]:
+    owner: dict[str, str] = {}
+    for bank in context:
+        for q in bank.questions:
+            owner.setdefault(q.id, bank.id)
+    problems = []
+    for f in files:
+        bank = _bank(f)
+        for qi, q in enumerate(bank.questions):
+            other = owner.get(q.id)
+            if other is not None and other != bank.id:
+                problems.append(
+                    f.problem(
+                        ("questions", qi, "id"),
+                        tr("question id '{id}' is also used by bank '{bank}'", id=q.id, bank=other),
+                    )
+                )
+    return problems
+
+
+def _duplicates(
+    f: LoadedFile, ids: list[str], loc_of: Callable[[int], tuple[object, ...]], what: str
+) -> list[Problem]:
     first: dict[str, int] = {}
     out = []
     for i, ident in enumerate(ids):
@@ -62,9 +136,8 @@ def _duplicates(f: LoadedFile, ids: list[str], loc_of, what: str) -> list[Proble
 
 
 def _check_bank(f: LoadedFile) -> list[Problem]:
-    bank = f.doc
-    assert isinstance(bank, Bank)
-    problems = []
+    bank = _bank(f)
+    problems: list[Problem] = []
     problems += _duplicates(f, [d.id for d in bank.documents], lambda i: ("documents", i, "id"), tr("document"))
     problems += _duplicates(f, [a.id for a in bank.areas], lambda i: ("areas", i, "id"), tr("area"))
     problems += _duplicates(f, [q.id for q in bank.questions], lambda i: ("questions", i, "id"), tr("question"))
@@ -126,7 +199,7 @@ def _follow_up_cycles(f: LoadedFile, bank: Bank) -> list[Problem]:
     index = {q.id: i for i, q in enumerate(bank.questions)}
     edges = {q.id: [fu.ask for fu in q.follow_ups if fu.ask in index and fu.ask != q.id] for q in bank.questions}
     state: dict[str, int] = {}  # 1 = on the path, 2 = done
-    problems = []
+    problems: list[Problem] = []
     for start in edges:
         if start in state:
             continue
@@ -157,25 +230,15 @@ def _follow_up_cycles(f: LoadedFile, bank: Bank) -> list[Problem]:
 
 
 def _check_across_banks(files: list[LoadedFile]) -> list[Problem]:
-    problems = []
-    versions: dict[tuple[str, str], LoadedFile] = {}
+    """Within one set of files: one file per bank version (equal as numbers), one bank per question id."""
+    problems: list[Problem] = []
+    versions: dict[tuple[str, tuple[int, int, int]], LoadedFile] = {}
     owner: dict[str, tuple[str, LoadedFile, int]] = {}  # question id -> (bank id, file, index)
     for f in files:
-        bank = f.doc
-        assert isinstance(bank, Bank)
-        key = (bank.id, bank.version)
+        bank = _bank(f)
+        key = (bank.id, version_key(bank.version))
         if key in versions:
-            problems.append(
-                f.problem(
-                    ("version",),
-                    tr(
-                        "bank '{id}' version {v} is also in {other}; give one of them a new version",
-                        id=bank.id,
-                        v=bank.version,
-                        other=versions[key].path,
-                    ),
-                )
-            )
+            problems.append(_same_version(f, "bank", bank.id, bank.version, versions[key]))
             continue
         versions[key] = f
         for qi, q in enumerate(bank.questions):
@@ -183,44 +246,50 @@ def _check_across_banks(files: list[LoadedFile]) -> list[Problem]:
             if seen is None:
                 owner[q.id] = (bank.id, f, qi)
             elif seen[0] != bank.id:
-                other_line, other_col = seen[1].position(("questions", seen[2], "id"))
-                problems.append(
-                    f.problem(
-                        ("questions", qi, "id"),
-                        tr(
-                            "question id '{id}' is also used by bank '{bank}' ({path}:{line}:{col})",
-                            id=q.id,
-                            bank=seen[0],
-                            path=seen[1].path,
-                            line=other_line,
-                            col=other_col,
-                        ),
-                    )
-                )
+                problems.append(_clash(f, qi, q.id, seen[0], seen[1], seen[2]))
     return problems
 
 
+def _same_version(f: LoadedFile, what: str, ident: str, version: str, other: LoadedFile) -> Problem:
+    other_version = str(getattr(other.doc, "version", ""))
+    loc: tuple[object, ...] = ("version",)
+    if other_version == version:
+        message = tr(
+            "{what} '{id}' version {v} is also in {other}; give one of them a new version",
+            what=what,
+            id=ident,
+            v=version,
+            other=other.path,
+        )
+    else:
+        message = tr(
+            "{what} '{id}' version {v} equals {ov} in {other} (versions are compared as numbers); "
+            "give one of them a new version",
+            what=what,
+            id=ident,
+            v=version,
+            ov=other_version,
+            other=other.path,
+        )
+    return f.problem(loc, message)
+
+
 def _check_unique_scenarios(files: list[LoadedFile]) -> list[Problem]:
-    problems = []
-    seen: dict[tuple[str, str], LoadedFile] = {}
+    problems: list[Problem] = []
+    seen: dict[tuple[str, tuple[int, int, int]], LoadedFile] = {}
     for f in files:
-        key = (f.doc.id, f.doc.version)
+        scenario = _scenario(f)
+        key = (scenario.id, version_key(scenario.version))
         if key in seen:
-            problems.append(
-                f.problem(
-                    ("id",),
-                    tr("scenario '{id}' version {v} is also in {other}", id=key[0], v=key[1], other=seen[key].path),
-                )
-            )
+            problems.append(_same_version(f, "scenario", scenario.id, scenario.version, seen[key]))
         else:
             seen[key] = f
     return problems
 
 
 def _check_scenario(f: LoadedFile, banks: dict[str, Bank]) -> list[Problem]:
-    scenario = f.doc
-    assert isinstance(scenario, Scenario)
-    problems = []
+    scenario = _scenario(f)
+    problems: list[Problem] = []
     rules = scenario.draw
     for bi, bank_id in enumerate(rules.banks):
         if bank_id not in banks:

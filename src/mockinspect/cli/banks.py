@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from mockinspect.cli import extra_bank_dirs, wants_json
@@ -43,6 +44,11 @@ def service(args: argparse.Namespace) -> BankService:
 def cmd_validate(args: argparse.Namespace) -> int:
     svc = service(args)
     problems = svc.validate(args.paths)
+    # Broken files among the available banks that were not validated here get one line each.
+    reported = {p.path for p in problems}
+    print_warnings(
+        [w for w in svc.catalogue().registry.warnings if not any(w.startswith(f"warning: {r}: ") for r in reported)]
+    )
     if wants_json(args):
         print_json([{"path": p.path, "line": p.line, "col": p.col, "message": p.message} for p in problems])
     else:
@@ -91,18 +97,14 @@ def cmd_list(args: argparse.Namespace) -> int:
             for e in banks
         ]
         print_table([tr("ID"), tr("VERSION"), tr("QUESTIONS"), tr("SOURCE"), tr("USED"), tr("NOTE"), tr("TITLE")], rows)
-    _warn_problems(catalogue.problems)
+    print_warnings(catalogue.registry.warnings)
     return 0
 
 
-def _warn_problems(problems: list) -> None:
-    """Broken files do not stop a listing; say where they are and how to see why."""
-    for path in sorted({p.path for p in problems}):
-        count = sum(1 for p in problems if p.path == path)
-        print(
-            tr("warning: {path}: {n} problem(s), not used; run: mockinspect bank validate {path}", path=path, n=count),
-            file=sys.stderr,
-        )
+def print_warnings(warnings: Sequence[str]) -> None:
+    """Broken files do not stop a command; say where they are and how to see why (stderr)."""
+    for line in warnings:
+        print(line, file=sys.stderr)
 
 
 def cmd_schema(args: argparse.Namespace) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from mockinspect.cli import wants_json
-from mockinspect.cli.banks import _warn_problems, service
+from mockinspect.cli.banks import print_warnings, service
 from mockinspect.cli.output import print_json, print_table
 from mockinspect.domain.scenario import PERSONA_TITLES
 from mockinspect.i18n import tr
@@ -47,5 +47,5 @@ def cmd_list(args: argparse.Namespace) -> int:
             [tr("ID"), tr("VERSION"), tr("PERSONA"), tr("DAYS"), tr("QUESTIONS"), tr("TITLE")],
             [(r["id"], r["version"], r["persona"], r["days"], r["questions"], r["title"]) for r in rows],
         )
-    _warn_problems(catalogue.problems)
+    print_warnings(catalogue.registry.warnings)
     return 0

@@ -13,14 +13,19 @@ import re
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, Strict, StringConstraints
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 VERSION_PATTERN = r"^[0-9]+(\.[0-9]+){0,2}$"
+LANGUAGE_PATTERN = r"^[a-z]{2}(-[A-Z]{2})?$"
 
 Identifier = Annotated[str, StringConstraints(pattern=ID_PATTERN, min_length=1, max_length=80)]
 Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
 Version = Annotated[str, StringConstraints(pattern=VERSION_PATTERN)]
+Language = Annotated[str, StringConstraints(pattern=LANGUAGE_PATTERN)]
+# The published schema says boolean and integer: a quoted "true" or "60" is refused, not coerced.
+StrictBool = Annotated[bool, Strict()]
+StrictInt = Annotated[int, Strict()]
 
 
 class Grade(StrEnum):
@@ -120,7 +125,7 @@ class Question(StrictModel):
     tags: list[Identifier] = Field(default_factory=list)
     applicability: list[Applicability] = Field(default_factory=list)
     difficulty: Difficulty = Difficulty.INTERMEDIATE
-    follow_up_only: bool = Field(False, description="Asked only as a follow-up probe, never drawn on its own.")
+    follow_up_only: StrictBool = Field(False, description="Asked only as a follow-up probe, never drawn on its own.")
 
     def content_hash(self) -> str:
         """SHA-256 of the question's content; a session freezes it with the script."""
@@ -136,11 +141,12 @@ class Bank(StrictModel):
 
     schema_ref: str | None = Field(None, alias="$schema", description="Optional link to the JSON Schema.")
     kind: Literal["bank"]
+    format: Literal[1] = Field(1, description="The file format's version (1 if left out).")
     id: Identifier
     title: Text
     version: Version = Field(description="major.minor.patch; the newest version of a bank id is used.")
     description: Text | None = None
-    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2}(-[A-Z]{2})?$")] = "en"
+    language: Language = "en"
     documents: list[Document] = Field(default_factory=list)
     areas: list[Area] = Field(min_length=1)
     questions: list[Question] = Field(min_length=1)

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import ConfigDict, Field
 
-from mockinspect.domain.bank import Applicability, Identifier, StrictModel, Text, Version
+from mockinspect.domain.bank import Applicability, Identifier, StrictBool, StrictInt, StrictModel, Text, Version
 
 
 class Persona(StrEnum):
@@ -33,9 +33,9 @@ class AgendaSection(StrictModel):
     """One block of the inspection agenda: a day, a title, the areas covered and a time box."""
 
     title: Text
-    day: int = Field(1, ge=1, le=30)
+    day: StrictInt = Field(1, ge=1, le=30)
     areas: list[Identifier] = Field(min_length=1)
-    minutes: int = Field(ge=5, le=600, description="Time box for this section.")
+    minutes: StrictInt = Field(ge=5, le=600, description="Time box for this section.")
 
 
 class DrawRules(StrictModel):
@@ -43,27 +43,30 @@ class DrawRules(StrictModel):
 
     banks: list[Identifier] = Field(default_factory=list, description="Bank ids; empty: every bank.")
     tags: list[Identifier] = Field(default_factory=list, description="Only questions with any of these tags.")
-    per_area: int = Field(5, ge=1, le=200, description="How many questions to draw per area.")
+    per_area: StrictInt = Field(5, ge=1, le=200, description="How many questions to draw per area.")
     include: list[Identifier] = Field(default_factory=list, description="Questions always asked.")
     exclude: list[Identifier] = Field(default_factory=list, description="Questions never asked.")
-    seed: int = Field(0, ge=0, description="The default random seed; a session may give its own.")
+    seed: StrictInt = Field(
+        0, ge=0, le=2**63 - 1, description="The default random seed (fits in 64 bits); a session may give its own."
+    )
 
 
 class DocumentRequestDrill(StrictModel):
     """How fast the persona expects requested records to be produced."""
 
-    enabled: bool = True
-    expected_minutes: int = Field(30, ge=1, le=1440)
+    enabled: StrictBool = True
+    expected_minutes: StrictInt = Field(30, ge=1, le=1440)
 
 
 class TrainingSettings(StrictModel):
-    seconds_per_question: int = Field(120, ge=10, le=3600)
-    think_seconds: int = Field(3, ge=0, le=60)
+    seconds_per_question: StrictInt = Field(120, ge=10, le=3600)
+    think_seconds: StrictInt = Field(3, ge=0, le=60)
 
 
 class Scenario(StrictModel):
     schema_ref: str | None = Field(None, alias="$schema")
     kind: Literal["scenario"]
+    format: Literal[1] = Field(1, description="The file format's version (1 if left out).")
     id: Identifier
     title: Text
     version: Version
