@@ -1,3 +1,3 @@
-from mockinspect.cli import main
+from mockinspect.app import main
 
 raise SystemExit(main())

@@ -12,9 +12,9 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from mockinspect.errors import UserError
 from mockinspect.i18n import tr
 from mockinspect.paths import user_config_dir
-from mockinspect.services.errors import UserError
 
 FILE_NAME = "settings.json"
 

@@ -119,7 +119,7 @@ def shared_db(tmp_path_factory):
          "evidence file not found"),
         (["finding", "add", "{sid}", "--title", "T", "--grade", "major", "--severity", "6", "--occurrence", "1",
           "--detectability", "1"], "severity must be a whole number from 1 to 5"),
-        (["finding", "add", "{sid}", "--title", "T", "--grade", "major", "--severity", "x"], "invalid int value"),
+        (["finding", "add", "{sid}", "--title", "T", "--grade", "major", "--severity", "x"], "is not a whole number"),
         (["finding", "add", "{sid}", "--title", "T", "--grade", "awful"], "unknown grade 'awful'"),
         (["finding", "add", "{sid}", "--title", "T", "--grade", "minor", "--question", "{q}"], "no answer"),
         (["session", "show", "0000000"], "no session"),

@@ -8,18 +8,21 @@ import sqlite3
 import pytest
 
 from mockinspect.domain.bank import Grade, ResponseStatus
+from mockinspect.domain.frozen import canonical_json, content_key
 from mockinspect.domain.session import (
     DocumentRequestStatus,
     EvidenceInput,
     EvidenceKind,
     EvidenceState,
+    FindingPatch,
     FindingStatus,
     Participant,
+    RequestPatch,
+    ResponsePatch,
     SessionState,
 )
 from mockinspect.services.errors import UserError
 from mockinspect.services.inspection import InspectionService, TrailService, parse_evidence_argument
-from mockinspect.settings import Settings
 from tests.store.factories import make_bank, make_scenario
 
 
@@ -42,7 +45,8 @@ def test_a_session_freezes_the_script_it_was_given(service, scenario, bank):
     by_id = {q.id: q for q in bank.questions}
     for entry in script:
         assert (entry.bank_id, entry.bank_version) == ("test-bank", "1.0.0")
-        assert entry.content_hash == by_id[entry.question_id].content_hash()
+        frozen_text = canonical_json(by_id[entry.question_id].model_dump(mode="json"))
+        assert entry.content_hash == content_key(frozen_text)  # keys the frozen content
         assert entry.prompt == by_id[entry.question_id].prompt
 
 
@@ -56,8 +60,8 @@ def test_a_later_bank_version_does_not_change_an_existing_session(service, scena
 
 def test_record_response_inserts_then_updates_one_row(service, session):
     qid = service.script(session.id)[0].question_id
-    first = service.record_response(session.id, qid, status="compliant", text="Yes, weekly.", answered_by="Bob")
-    second = service.record_response(session.id, qid, status=ResponseStatus.DEFICIENT, key_points_hit=["kp1"])
+    first = service.record_response(session.id, qid, ResponsePatch(status="compliant", text="Yes, weekly.", answered_by="Bob"))
+    second = service.record_response(session.id, qid, ResponsePatch(status=ResponseStatus.DEFICIENT, key_points_hit=("kp1",)))
     assert second.id == first.id
     assert (second.status, second.text, second.answered_by, second.key_points_hit) == (
         ResponseStatus.DEFICIENT,
@@ -69,12 +73,12 @@ def test_record_response_inserts_then_updates_one_row(service, session):
     assert service.responses(session.id) == [second]
 
 
-def test_session_ids_may_be_shortened(service, session):
-    assert service.session(session.id[:6]).id == session.id
-    with pytest.raises(UserError, match="no session"):
-        service.session("ffff" if not session.id.startswith("ffff") else "eeee")
-    with pytest.raises(UserError, match="at least 4"):
-        service.session(session.id[:3])
+def test_services_take_full_session_ids_only(service, session):
+    assert service.session(session.id).id == session.id
+    for bad in (session.id[:6], session.id.upper(), "f" * 32 if not session.id.startswith("f") else "e" * 32, ""):
+        with pytest.raises(UserError, match="no session"):
+            service.session(bad)
+    assert service.session_ids_starting(session.id[:6].upper()) == [session.id]
 
 
 @pytest.mark.parametrize(
@@ -82,16 +86,17 @@ def test_session_ids_may_be_shortened(service, session):
     [
         ({"question_id": "NOPE", "status": "compliant"}, "not in the script"),
         ({"status": "perfect"}, "unknown status 'perfect'"),
-        ({"status": None, "text": "no status"}, "needs a status"),
         ({"status": "compliant", "evidence": [EvidenceInput(EvidenceKind.FILE, path="/no/such/file")]}, "not found"),
         ({"status": "compliant", "seconds_taken": -1}, "time taken"),
+        ({"key_points_hit": "kp1"}, "list of key-point ids"),
     ],
 )
 def test_bad_answers_change_nothing(service, session, db_path, kwargs, message):
     qid = kwargs.pop("question_id", service.script(session.id)[0].question_id)
     before = trail_count(db_path)
+    evidence = kwargs.pop("evidence", ())
     with pytest.raises(UserError, match=message):
-        service.record_response(session.id, qid, **kwargs)
+        service.record_response(session.id, qid, ResponsePatch(**kwargs), evidence=evidence)
     assert service.responses(session.id) == []
     assert trail_count(db_path) == before
 
@@ -104,7 +109,7 @@ def test_evidence_is_hashed_when_linked_and_checked_later(service, session, tmp_
     service.record_response(
         session.id,
         qid,
-        status="observation",
+        ResponsePatch(status="observation"),
         evidence=[parse_evidence_argument(str(f)) for f in (kept, edited, removed)]
         + [parse_evidence_argument("https://qms.example/sop/12"), parse_evidence_argument("doc:SOP-12@4")],
     )
@@ -141,17 +146,19 @@ def test_document_requests_move_through_their_states(service, session):
         session.id, "Audit-trail review records, last 3 lots", question_id=qid, due_minutes=30
     )
     assert request.status is DocumentRequestStatus.OPEN and request.due_at > request.requested_at
-    late = service.update_document_request(request.id, status="late", notes="came after 50 minutes")
+    late = service.update_document_request(
+        request.id, RequestPatch(status="late", notes="came after 50 minutes")
+    )
     assert late.status is DocumentRequestStatus.LATE and late.delivered_at is not None
     with pytest.raises(UserError, match="unknown document request status"):
-        service.update_document_request(request.id, status="lost")
+        service.update_document_request(request.id, RequestPatch(status="lost"))
     assert service.document_requests(session.id) == [late]
 
 
 def test_findings_are_raised_edited_and_closed(service, session):
     qids = [e.question_id for e in service.script(session.id)[:2]]
     for q in qids:
-        service.record_response(session.id, q, status="deficient")
+        service.record_response(session.id, q, ResponsePatch(status="deficient"))
     finding = service.raise_finding(
         session.id,
         title="Audit trails are not reviewed before release",
@@ -166,10 +173,10 @@ def test_findings_are_raised_edited_and_closed(service, session):
     assert finding.priority == 24 and finding.citations == ("EU GMP Annex 11 §9",)
     assert finding.question_ids == tuple(qids) and finding.status is FindingStatus.OPEN
     edited = service.edit_finding(
-        finding.id, grade="critical", severity=5, question_ids=qids[:1], reason="patient risk"
+        finding.id, FindingPatch(grade="critical", severity=5), question_ids=qids[:1], reason="patient risk"
     )
     assert (edited.grade, edited.severity, edited.priority, edited.question_ids) == (Grade.CRITICAL, 5, 30, (qids[0],))
-    closed = service.close_finding(finding.id, status="corrected")
+    closed = service.set_finding_status(finding.id, "corrected")
     assert closed.status is FindingStatus.CORRECTED
 
 
@@ -202,13 +209,13 @@ def test_a_repeat_finding_links_to_the_earlier_session(service, scenario, bank):
     repeat = service.raise_finding(second.id, title="No audit-trail review", grade="major", repeat_of=earlier.id)
     assert repeat.repeat_of_id == earlier.id
     with pytest.raises(UserError, match="repeat of itself"):
-        service.edit_finding(repeat.id, repeat_of_id=repeat.id)
+        service.edit_finding(repeat.id, FindingPatch(repeat_of_id=repeat.id))
 
 
 def test_summary_counts_ranks_and_gives_the_indicative_outcome(service, session):
     script = service.script(session.id)
     for entry, status in zip(script, ["compliant", "compliant", "deficient", "observation"], strict=False):
-        service.record_response(session.id, entry.question_id, status=status)
+        service.record_response(session.id, entry.question_id, ResponsePatch(status=status))
     service.raise_finding(session.id, title="minor one", grade="minor")
     service.raise_finding(session.id, title="major low", grade="major", severity=2, occurrence=2, detectability=1)
     service.raise_finding(session.id, title="major high", grade="major", severity=5, occurrence=4, detectability=3)
@@ -244,16 +251,17 @@ def test_finish_and_reopen_are_recorded(service, session, db_path):
         assert changes[-1].reason == "client sent more records"
 
 
-def test_the_trail_records_the_user_from_settings(db_path, scenario, bank):
-    Settings(user_name="Dr. Jana Nováková").save()
-    with InspectionService.open(db_path) as service:
+def test_the_trail_records_the_user_the_service_was_given(db_path, scenario, bank):
+    with InspectionService.open(db_path, user_name=" Dr. Jana Nováková ") as service:
         service.create_session(scenario, [bank], site="Site")
-    with TrailService.open(db_path, mode="read") as trail:
+    with TrailService.open(db_path, mode="read", user_name="reader") as trail:
         assert {r.who for r in trail.history()} == {"Dr. Jana Nováková"}
+    with pytest.raises(UserError, match="user name"):
+        InspectionService.open(db_path, user_name=" ")
 
 
 def test_a_writer_and_a_reader_see_the_same_data(service, session, db_path):
     qid = service.script(session.id)[0].question_id
     with InspectionService.open(db_path, mode="read", user_name="reader") as reader:
-        service.record_response(session.id, qid, status="compliant", text="visible")
+        service.record_response(session.id, qid, ResponsePatch(status="compliant", text="visible"))
         assert reader.responses(session.id)[0].text == "visible"

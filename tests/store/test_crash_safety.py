@@ -1,4 +1,4 @@
-"""Crash safety: SIGKILL a process that is saving answers; nothing it acknowledged is lost."""
+"""Crash safety: SIGKILL a process that is saving answers and drafts; nothing it acknowledged is lost."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ KILLS = 24
 
 def _run_and_kill(
     db_path: Path, session_id: str, first: int, rng: random.Random, *, early: bool
-) -> list[tuple[int, int, str]]:
+) -> list[tuple[int, str, str]]:
     """Start the child, SIGKILL it at a random moment, return the lines it acknowledged."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
     child = subprocess.Popen(
@@ -65,8 +65,8 @@ def _run_and_kill(
     acked = []
     for raw in lines:
         if raw.endswith(b"\n"):  # a line cut by the kill was never acknowledged
-            n, rid, qid = raw.decode().split()
-            acked.append((int(n), int(rid), qid))
+            n, kind, qid = raw.decode().split()
+            acked.append((int(n), kind, qid))
     return acked
 
 
@@ -74,16 +74,14 @@ def test_acknowledged_answers_survive_sigkill(tmp_path):
     db_path = tmp_path / "crash.db"
     session_id = new_session(db_path, areas=4, per_area=50)
     rng = random.Random(20240301)
-    newest: dict[str, int] = {}  # question -> highest acknowledged n
-    ids: dict[str, int] = {}
+    newest: dict[tuple[str, str], int] = {}  # (kind, question) -> highest acknowledged n
     total_acked = 0
     next_n = 0
     for round_no in range(KILLS):
         acked = _run_and_kill(db_path, session_id, next_n, rng, early=round_no % 6 == 5)
         total_acked += len(acked)
-        for n, rid, qid in acked:
-            newest[qid] = max(newest.get(qid, -1), n)
-            assert ids.setdefault(qid, rid) == rid
+        for n, kind, qid in acked:
+            newest[kind, qid] = max(newest.get((kind, qid), -1), n)
             next_n = max(next_n, n + 1)
         next_n += 1  # the save in flight may or may not have committed; start past it
 
@@ -91,14 +89,16 @@ def test_acknowledged_answers_survive_sigkill(tmp_path):
         assert con.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
         con.close()
         with InspectionService.open(db_path, mode="read", user_name="checker") as service:
-            stored = {r.question_id: r for r in service.responses(session_id)}
-        for qid, n in newest.items():
-            assert qid in stored, f"round {round_no}: acknowledged answer to {qid} is gone"
-            assert stored[qid].id == ids[qid]
-            assert int(stored[qid].text.split()[1]) >= n, f"round {round_no}: {qid} went back to an older answer"
+            stored = {r.question_id: r.text for r in service.responses(session_id)}
+            drafts = {d.question_id: d.text for d in service.drafts(session_id)}
+        for (kind, qid), n in newest.items():
+            kept = (stored if kind == "answer" else drafts).get(qid)
+            assert kept is not None, f"round {round_no}: acknowledged {kind} of {qid} is gone"
+            assert int(kept.split()[1]) >= n, f"round {round_no}: the {kind} of {qid} went back to an older one"
 
     assert total_acked >= KILLS  # the kills landed while answers were being saved
+    assert {kind for kind, _ in newest} == {"answer", "draft"}
     with TrailService.open(db_path, mode="read", user_name="checker") as trail:
         report = trail.verify()
     assert report.ok, report.problem
-    print(f"crash test: {KILLS} kills, {total_acked} acknowledged saves, {len(newest)} answers checked after each kill")
+    print(f"crash test: {KILLS} kills, {total_acked} acknowledged saves, {len(newest)} answers and drafts checked")

@@ -7,7 +7,7 @@ import sqlite3
 
 import pytest
 
-from mockinspect.domain.session import EvidenceInput, EvidenceKind
+from mockinspect.domain.session import EvidenceInput, EvidenceKind, RequestPatch, ResponsePatch
 from mockinspect.services.inspection import TrailService
 from mockinspect.store.audit import record_hash
 
@@ -16,14 +16,14 @@ from mockinspect.store.audit import record_hash
 def busy_session(service, session):
     """A session with answers, an edit, evidence, a document request and a linked finding."""
     qids = [e.question_id for e in service.script(session.id)]
-    service.record_response(session.id, qids[0], status="compliant", text="Reviewed weekly")
-    service.record_response(session.id, qids[0], status="deficient", text="Not reviewed", reason="corrected")
-    service.record_response(session.id, qids[1], status="observation", text="Partly")
+    service.record_response(session.id, qids[0], ResponsePatch(status="compliant", text="Reviewed weekly"))
+    service.record_response(session.id, qids[0], ResponsePatch(status="deficient", text="Not reviewed"), reason="corrected")
+    service.record_response(session.id, qids[1], ResponsePatch(status="observation", text="Partly"))
     link = service.attach_evidence(
         session.id, EvidenceInput(EvidenceKind.URL, url="https://x.test/sop"), question_id=qids[0]
     )
     request = service.request_document(session.id, "SOP-12 rev 4")
-    service.update_document_request(request.id, status="delivered")
+    service.update_document_request(request.id, RequestPatch(status="delivered"))
     service.raise_finding(
         session.id,
         title="Audit trails not reviewed",
@@ -44,8 +44,8 @@ def _raw(db_path):
 
 def test_updates_record_who_when_field_old_new_and_reason(service, session, db_path):
     qid = service.script(session.id)[0].question_id
-    first = service.record_response(session.id, qid, status="compliant", text="yes")
-    service.record_response(session.id, qid, status="deficient", text="yes", reason="evidence was missing")
+    first = service.record_response(session.id, qid, ResponsePatch(status="compliant", text="yes"))
+    service.record_response(session.id, qid, ResponsePatch(status="deficient", text="yes"), reason="evidence was missing")
     with service_trail(db_path) as trail:
         create, update = trail.history(entity="response", entity_id=str(first.id))
     assert create.action == "create" and create.who == "Ann Auditor" and create.field is None
@@ -63,10 +63,10 @@ def service_trail(db_path):
 
 def test_an_unchanged_save_writes_nothing(service, session, db_path):
     qid = service.script(session.id)[0].question_id
-    service.record_response(session.id, qid, status="compliant", text="same")
+    service.record_response(session.id, qid, ResponsePatch(status="compliant", text="same"))
     with service_trail(db_path) as trail:
         before = len(trail.history())
-    service.record_response(session.id, qid, status="compliant", text="same")
+    service.record_response(session.id, qid, ResponsePatch(status="compliant", text="same"))
     with service_trail(db_path) as trail:
         assert len(trail.history()) == before
 

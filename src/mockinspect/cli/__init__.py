@@ -14,11 +14,13 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any, NoReturn
 
 from mockinspect import __version__
+from mockinspect.cli.output import safe
+from mockinspect.errors import UserError
 from mockinspect.i18n import tr
 from mockinspect.paths import default_db_path
-from mockinspect.services.errors import UserError
 
 
 def common_options() -> argparse.ArgumentParser:
@@ -26,7 +28,6 @@ def common_options() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--db",
-        type=Path,
         default=argparse.SUPPRESS,
         help=tr("the database file (default: MOCKINSPECT_DB, else the user data folder)"),
     )
@@ -42,11 +43,16 @@ def common_options() -> argparse.ArgumentParser:
     return common
 
 
+class UsageError(UserError):
+    """A command line argparse could not read: printed once as ``mockinspect: <command>: ...``."""
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse that reports a usage error as one line and exit code 1."""
 
-    def error(self, message: str) -> None:  # type: ignore[override]
-        raise UserError(f"{self.prog}: {message}")
+    def error(self, message: str) -> NoReturn:
+        command = self.prog.removeprefix("mockinspect").strip()
+        raise UsageError(f"{command}: {message}" if command else message)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -62,15 +68,16 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for module in (banks, scenarios, *_optional_groups()):
         module.register(sub, common)
+    sub.add_parser("gui", parents=[common], help=tr("start the desktop app (also: mockinspect with no arguments)"))
     return parser
 
 
-def _optional_groups() -> list:
-    """Command groups that arrive with later layers (sessions, reports, the window)."""
+def _optional_groups() -> list[Any]:
+    """Command groups that arrive with later layers (sessions, reports)."""
     import importlib
 
     groups = []
-    for name in ("sessions", "reports", "gui"):
+    for name in ("sessions", "findings", "evidence", "trail", "reports"):
         try:
             groups.append(importlib.import_module(f"mockinspect.cli.{name}"))
         except ModuleNotFoundError as exc:
@@ -81,7 +88,11 @@ def _optional_groups() -> list:
 
 def resolve_db(args: argparse.Namespace) -> Path:
     db = getattr(args, "db", None)
-    return Path(db) if db else default_db_path()
+    if db is None:
+        return default_db_path()
+    if not str(db).strip():
+        raise UserError(tr("--db is empty: give the database file to use"))
+    return Path(db)
 
 
 def extra_bank_dirs(args: argparse.Namespace) -> list[Path]:
@@ -92,20 +103,24 @@ def wants_json(args: argparse.Namespace) -> bool:
     return bool(getattr(args, "json", False))
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, gui: Callable[[list[str]], int] | None = None) -> int:
+    """Run the command line; ``gui`` starts the window (``mockinspect gui``, given by app.py)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         parser = build_parser()
         args = parser.parse_args(argv)
+        if args.command == "gui" or (args.command is None and not argv):
+            if gui is None:
+                parser.print_help()
+                return 0
+            return gui(argv)
         handler: Callable[[argparse.Namespace], int] | None = getattr(args, "handler", None)
         if handler is None:
-            if args.command is None and not argv:
-                return _default_command(parser)
             parser.print_help()
             return 0
         return handler(args)
     except UserError as exc:
-        print(f"mockinspect: {exc}", file=sys.stderr)
+        print(f"mockinspect: {safe(exc)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print(tr("mockinspect: interrupted"), file=sys.stderr)
@@ -114,12 +129,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         # the reader went away (e.g. `| head`); silence the flush at exit
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except Exception as exc:  # the last line of defence: one line, the details in a log file
+        return _internal_error(exc)
 
 
-def _default_command(parser: argparse.ArgumentParser) -> int:
-    """``mockinspect`` alone starts the window once it exists; until then it shows the help."""
-    gui = next((g for g in _optional_groups() if g.__name__.endswith(".gui")), None)
-    if gui is not None:
-        return gui.start([])
-    parser.print_help()
-    return 0
+def _internal_error(exc: BaseException) -> int:
+    import traceback
+    from datetime import UTC, datetime
+
+    from mockinspect.paths import user_cache_dir
+
+    detail = "".join(traceback.format_exception(exc))
+    where = ""
+    try:
+        logs = user_cache_dir() / "logs"
+        logs.mkdir(parents=True, exist_ok=True)
+        log = logs / f"error-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S%fZ')}.log"
+        log.write_text(detail, encoding="utf-8")
+        where = tr(" (details in {log})", log=log)
+    except OSError:
+        pass
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    print(tr("mockinspect: unexpected error: {error}{where}", error=safe(first), where=where), file=sys.stderr)
+    return 2

@@ -1,25 +1,20 @@
-"""``mockinspect session new|list|show|questions|answer``, ``finding add`` and ``trail verify``."""
+"""``mockinspect session new|list|show|questions|answer|export|finish|reopen``."""
 
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import datetime
-from enum import Enum
-from typing import Any, Literal
 
-from mockinspect.cli import extra_bank_dirs, resolve_db, wants_json
-from mockinspect.cli.output import print_json, print_table
-from mockinspect.domain.bank import Grade, ResponseStatus
-from mockinspect.domain.session import Mode
+from mockinspect.cli import wants_json
+from mockinspect.cli.common import catalogue, emit, open_services, positive_int, resolve_session, when
+from mockinspect.cli.output import echo, print_fields, print_json, print_table
+from mockinspect.domain.bank import ResponseStatus
+from mockinspect.domain.session import UNSET, Mode, ResponsePatch
 from mockinspect.i18n import tr
-from mockinspect.services.inspection import InspectionService, TrailService, parse_evidence_argument
+from mockinspect.services.inspection import parse_evidence_argument, plain
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
     session = sub.add_parser("session", parents=[common], help=tr("mock-inspection sessions"))
     session.set_defaults(handler=lambda args: (session.print_help(), 0)[1])
     session_sub = session.add_subparsers(dest="session_command", metavar="COMMAND")
@@ -29,27 +24,30 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     new.add_argument("--site", required=True, metavar="NAME", help=tr("the site inspected"))
     new.add_argument("--mode", choices=[m.value for m in Mode], default=Mode.AUDIT.value)
     new.add_argument("--lead", metavar="NAME", help=tr("the lead auditor or trainee"))
-    new.add_argument("--seed", type=int, metavar="N", help=tr("random seed for drawing questions"))
+    new.add_argument("--seed", type=positive_int, metavar="N", help=tr("random seed for drawing questions"))
     new.add_argument("--address", metavar="TEXT", help=tr("the site's address"))
     new.set_defaults(handler=cmd_new)
 
     listing = session_sub.add_parser("list", parents=[common], help=tr("sessions in the database"))
     listing.set_defaults(handler=cmd_list)
 
-    show = session_sub.add_parser("show", parents=[common], help=tr("a session's summary"))
-    show.add_argument("id", metavar="ID")
-    show.set_defaults(handler=cmd_show)
-
-    questions = session_sub.add_parser("questions", parents=[common], help=tr("the interview script, in order"))
-    questions.add_argument("id", metavar="ID")
-    questions.set_defaults(handler=cmd_questions)
+    for name, handler, text in (
+        ("show", cmd_show, tr("a session's summary")),
+        ("questions", cmd_questions, tr("the interview script, in order (probes after the questions)")),
+        ("export", cmd_export, tr("everything stored about a session, as JSON")),
+    ):
+        command = session_sub.add_parser(name, parents=[common], help=text)
+        command.add_argument("id", metavar="ID")
+        command.set_defaults(handler=handler)
 
     answer = session_sub.add_parser("answer", parents=[common], help=tr("record or change the answer to a question"))
     answer.add_argument("id", metavar="ID")
     answer.add_argument("question", metavar="QUESTION_ID")
-    answer.add_argument("--status", required=True, help=", ".join(s.value for s in ResponseStatus))
+    answer.add_argument("--status", help=", ".join(s.value for s in ResponseStatus))
     answer.add_argument("--text", help=tr("the answer as given"))
     answer.add_argument("--notes", help=tr("the auditor's notes"))
+    answer.add_argument("--answered-by", metavar="NAME", help=tr("who answered"))
+    answer.add_argument("--seconds", type=positive_int, metavar="N", help=tr("time taken to answer, in seconds"))
     answer.add_argument(
         "--evidence",
         action="append",
@@ -60,106 +58,40 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     answer.add_argument("--reason", help=tr("why it was changed (kept in the audit trail)"))
     answer.set_defaults(handler=cmd_answer)
 
-    finding = sub.add_parser("finding", parents=[common], help=tr("findings of a session"))
-    finding.set_defaults(handler=lambda args: (finding.print_help(), 0)[1])
-    finding_sub = finding.add_subparsers(dest="finding_command", metavar="COMMAND")
-    add = finding_sub.add_parser("add", parents=[common], help=tr("raise a finding; prints its id"))
-    add.add_argument("id", metavar="ID", help=tr("the session"))
-    add.add_argument("--title", required=True, help=tr("the observation, in one sentence"))
-    add.add_argument("--grade", required=True, help=", ".join(g.value for g in Grade))
-    add.add_argument("--severity", type=int, metavar="N", help=tr("1-5"))
-    add.add_argument("--occurrence", type=int, metavar="N", help=tr("1-5"))
-    add.add_argument("--detectability", type=int, metavar="N", help=tr("1-5"))
-    add.add_argument("--question", action="append", default=[], metavar="QID", help=tr("a linked answer (repeatable)"))
-    add.add_argument("--text", help=tr("the details: 'Specifically, ...'"))
-    add.add_argument("--citation", action="append", default=[], metavar="TEXT", help=tr("repeatable"))
-    add.add_argument("--capa", metavar="TEXT", help=tr("the recommended CAPA"))
-    add.add_argument("--root-cause", metavar="TEXT", help=tr("the root-cause category"))
-    add.add_argument("--repeat-of", type=int, metavar="FINDING_ID", help=tr("the same finding in an earlier session"))
-    add.set_defaults(handler=cmd_finding_add)
+    finish = session_sub.add_parser("finish", parents=[common], help=tr("close a session; later changes need a reason"))
+    finish.add_argument("id", metavar="ID")
+    finish.add_argument("--reason", help=tr("kept in the audit trail"))
+    finish.set_defaults(handler=cmd_finish)
 
-    trail = sub.add_parser("trail", parents=[common], help=tr("the audit trail"))
-    trail.set_defaults(handler=lambda args: (trail.print_help(), 0)[1])
-    trail_sub = trail.add_subparsers(dest="trail_command", metavar="COMMAND")
-    verify = trail_sub.add_parser(
-        "verify", parents=[common], help=tr("check the hash chain and that the data matches the trail")
-    )
-    verify.add_argument("id", nargs="?", metavar="ID", help=tr("only this session's data"))
-    verify.set_defaults(handler=cmd_trail_verify)
-
-
-# -- helpers -------------------------------------------------------------------------------
-
-
-def plain(value: Any) -> Any:
-    """Domain objects as JSON-ready values: enums by value, datetimes in ISO 8601."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {str(plain(k)): plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [plain(v) for v in value]
-    return value
-
-
-@contextmanager
-def _open(args: argparse.Namespace, kind: type, mode: Literal["write", "read"]) -> Iterator[Any]:
-    service = kind.open(resolve_db(args), mode=mode)
-    try:
-        for notice in service.notices:
-            print(f"mockinspect: {notice}", file=sys.stderr)
-        yield service
-    finally:
-        service.close()
-
-
-def _when(moment: datetime | None) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else "-"
-
-
-# -- commands ------------------------------------------------------------------------------
+    reopen = session_sub.add_parser("reopen", parents=[common], help=tr("open a finished session again"))
+    reopen.add_argument("id", metavar="ID")
+    reopen.add_argument("--reason", required=True, help=tr("why (kept in the audit trail)"))
+    reopen.set_defaults(handler=cmd_reopen)
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from mockinspect.services.banks import BankService
-
-    catalogue = BankService(extra_bank_dirs(args)).catalogue()
-    scenario = catalogue.scenario(args.scenario)
-    banks = catalogue.banks_for(scenario)
-    with _open(args, InspectionService, "write") as service:
-        session = service.create_session(
+    found = catalogue(args)
+    scenario = found.scenario(args.scenario)
+    banks = found.banks_for(scenario)
+    with open_services(args, "write") as services:
+        session = services.inspection.create_session(
             scenario, banks, site=args.site, mode=args.mode, lead=args.lead, seed=args.seed, address=args.address
         )
-    if wants_json(args):
-        print_json(plain(session))
-    else:
-        print(session.id)
+    emit(args, session, session.id)
     return 0
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    with _open(args, InspectionService, "read") as service:
-        items = service.sessions()
+    with open_services(args, "read") as services:
+        items = services.inspection.sessions()
     if wants_json(args):
         print_json(plain(items))
         return 0
     print_table(
         [tr("ID"), tr("STARTED"), tr("MODE"), tr("STATE"), tr("SCENARIO"), tr("ANSWERED"), tr("FINDINGS"), tr("SITE")],
         [
-            (
-                i.id,
-                _when(i.started_at),
-                i.mode.value,
-                i.state.value,
-                i.scenario_id,
-                f"{i.answered}/{i.questions}",
-                i.findings,
-                i.site,
-            )
+            (i.id, when(i.started_at), i.mode.value, i.state.value, i.scenario_id, f"{i.answered}/{i.questions}",
+             i.findings, i.site)
             for i in items
         ],
     )
@@ -167,13 +99,14 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    with _open(args, InspectionService, "read") as service:
-        summary = service.summary(args.id)
+    with open_services(args, "read") as services:
+        summary = services.inspection.summary(resolve_session(services, args.id))
+        drafts = services.inspection.drafts(summary.session.id)
     if wants_json(args):
-        print_json(plain(summary))
+        print_json({**plain(summary), "drafts": len(drafts)})
         return 0
     s, c = summary.session, summary.counts
-    lines = [
+    lines: list[tuple[str, object]] = [
         (tr("Session"), s.id),
         (tr("Site"), s.site + (f", {s.address}" if s.address else "")),
         (tr("Scenario"), f"{s.scenario_title} ({s.scenario_id} {s.scenario_version})"),
@@ -181,16 +114,16 @@ def cmd_show(args: argparse.Namespace) -> int:
         (tr("Mode"), s.mode.value),
         (tr("Lead"), s.lead or "-"),
         (tr("State"), s.state.value),
-        (tr("Started"), _when(s.started_at)),
-        (tr("Finished"), _when(s.finished_at)),
-        (tr("Answered"), f"{c.answered} of {c.questions}"),
+        (tr("Started"), when(s.started_at)),
+        (tr("Finished"), when(s.finished_at)),
+        (tr("Answered"), tr("{a} of {q}", a=c.answered, q=c.questions)),
         (tr("By status"), ", ".join(f"{k} {v}" for k, v in sorted(c.by_status.items())) or "-"),
         (tr("Findings"), ", ".join(f"{k} {v}" for k, v in sorted(c.findings_by_grade.items())) or "-"),
         (tr("Outcome"), f"{summary.outcome} - {summary.outcome_label} (indicative)"),
     ]
-    width = max(len(k) for k, _ in lines)
-    for key, value in lines:
-        print(f"{key.ljust(width)}  {value}")
+    if drafts:
+        lines.append((tr("Drafts"), tr("{n} answer(s) typed but not saved", n=len(drafts))))
+    print_fields(lines)
     if summary.findings:
         print()
         print_table(
@@ -210,16 +143,16 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_questions(args: argparse.Namespace) -> int:
-    with _open(args, InspectionService, "read") as service:
-        script = service.script(args.id)
-        answers = {r.question_id: r for r in service.responses(args.id)}
+    with open_services(args, "read") as services:
+        snap = services.inspection.snapshot(resolve_session(services, args.id))
+    answers = snap.responses
+
+    def status(qid: str) -> str | None:
+        found = answers.get(qid)
+        return None if found is None or found.status is None else found.status.value
+
     if wants_json(args):
-        print_json(
-            [
-                {**plain(e), "status": answers[e.question_id].status.value if e.question_id in answers else None}
-                for e in script
-            ]
-        )
+        print_json([{**plain(e), "status": status(e.question_id)} for e in snap.script])
         return 0
     print_table(
         [tr("#"), tr("AREA"), tr("QUESTION"), tr("STATUS"), tr("PROMPT")],
@@ -227,78 +160,70 @@ def cmd_questions(args: argparse.Namespace) -> int:
             (
                 e.position,
                 e.area,
-                e.question_id,
-                answers[e.question_id].status.value if e.question_id in answers else "-",
+                e.question_id + (f" <- {e.parent_question_id}" if e.parent_question_id else ""),
+                status(e.question_id) or ("draft" if e.question_id in snap.drafts else "-"),
                 e.prompt,
             )
-            for e in script
+            for e in snap.script
         ],
     )
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    with open_services(args, "read") as services:
+        data = services.inspection.export(resolve_session(services, args.id))
+    print_json(data)
+    return 0
+
+
 def cmd_answer(args: argparse.Namespace) -> int:
     evidence = [parse_evidence_argument(item) for item in args.evidence]
-    with _open(args, InspectionService, "write") as service:
-        sid = service.resolve_session_id(args.id)
-        kwargs: dict[str, Any] = {"status": args.status, "evidence": evidence, "reason": args.reason}
-        if args.text is not None:
-            kwargs["text"] = args.text
-        if args.notes is not None:
-            kwargs["notes"] = args.notes
-        response = service.record_response(sid, args.question, **kwargs)
+    patch = ResponsePatch(
+        status=UNSET if args.status is None else args.status,
+        text=UNSET if args.text is None else args.text,
+        notes=UNSET if args.notes is None else args.notes,
+        answered_by=UNSET if args.answered_by is None else args.answered_by,
+        seconds_taken=UNSET if args.seconds is None else args.seconds,
+    )
+    found = catalogue(args)
+    with open_services(args, "write") as services:
+        sid = resolve_session(services, args.id)
+        response = services.inspection.record_response(sid, args.question, patch, evidence=evidence, reason=args.reason)
+        available = {q.id: q for bank in found.banks.values() for q in bank.questions}
+        probes = services.inspection.add_triggered_probes(sid, args.question, available, reason=args.reason)
     if wants_json(args):
-        print_json(plain(response))
-    else:
-        print(
-            tr(
-                "{qid}: {status} (response {id})",
-                qid=response.question_id,
-                status=response.status.value,
-                id=response.id,
-            )
+        print_json({**plain(response), "probes_added": [p.question_id for p in probes]})
+        return 0
+    echo(
+        tr(
+            "{qid}: {status} (response {id})",
+            qid=response.question_id,
+            status=response.status.value if response.status else tr("no status yet"),
+            id=response.id,
         )
+    )
+    for probe in probes:
+        echo(tr("follow-up probe {qid} added to the script: {prompt}", qid=probe.question_id, prompt=probe.prompt))
     return 0
 
 
-def cmd_finding_add(args: argparse.Namespace) -> int:
-    with _open(args, InspectionService, "write") as service:
-        finding = service.raise_finding(
-            args.id,
-            title=args.title,
-            grade=args.grade,
-            text=args.text,
-            severity=args.severity,
-            occurrence=args.occurrence,
-            detectability=args.detectability,
-            citations=args.citation,
-            capa=args.capa,
-            root_cause=args.root_cause,
-            question_ids=args.question,
-            repeat_of=args.repeat_of,
-        )
-    if wants_json(args):
-        print_json(plain(finding))
-    else:
-        print(finding.id)
+def cmd_finish(args: argparse.Namespace) -> int:
+    with open_services(args, "write") as services:
+        session = services.inspection.finish_session(resolve_session(services, args.id), reason=args.reason)
+        drafts = services.inspection.drafts(session.id)
+    if drafts and not wants_json(args):
+        echo(
+            tr("mockinspect: warning: {n} answer(s) were typed but never saved: {ids}", n=len(drafts),
+               ids=", ".join(d.question_id for d in drafts)),
+            file=sys.stderr,
+        )  # fmt: skip
+    emit(args, session, tr("session {id} finished", id=session.id))
     return 0
 
 
-def cmd_trail_verify(args: argparse.Namespace) -> int:
-    with _open(args, TrailService, "read") as service:
-        report = service.verify(args.id)
-    if wants_json(args):
-        print_json({**plain(report), "ok": report.ok})
-    elif report.ok:
-        print(
-            tr(
-                "audit trail ok: {n} records, chain unbroken; {m} records of data match it",
-                n=report.records,
-                m=report.entities,
-            )
-        )
-    if report.problem is not None:
-        if not wants_json(args):
-            print(f"mockinspect: {report.problem.message}", file=sys.stderr)
-        return 1
+def cmd_reopen(args: argparse.Namespace) -> int:
+    with open_services(args, "write") as services:
+        session = services.inspection.reopen_session(resolve_session(services, args.id), reason=args.reason)
+    emit(args, session, tr("session {id} reopened", id=session.id))
     return 0

@@ -7,12 +7,18 @@ the report read them. Nothing here knows about SQL.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
 from datetime import datetime
-from enum import StrEnum
+from enum import Enum, StrEnum
+from typing import Any, NewType
 
+from mockinspect.domain.audit import TrailHead
 from mockinspect.domain.bank import Grade, ResponseStatus
-from mockinspect.domain.engine import ScriptItem
+from mockinspect.domain.frozen import FrozenQuestion, FrozenScenario
+
+SessionId = NewType("SessionId", str)
+"""A full session id (32 lower-case hex digits). Only the CLI accepts a shortened one."""
 
 
 class Mode(StrEnum):
@@ -81,16 +87,34 @@ class Session:
     participants: tuple[Participant, ...] = ()
 
 
-# A session's frozen script is exactly what the engine drew: one type serves both.
-ScriptEntry = ScriptItem
+@dataclass(frozen=True)
+class ScriptEntry:
+    """One question of a session's script, as frozen when it was drawn (or added as a probe)."""
+
+    position: int
+    section: int  # index into the frozen scenario's agenda
+    area: str
+    question_id: str
+    bank_id: str
+    bank_version: str
+    content_hash: str  # keys the question's frozen content
+    prompt: str
+    id: int | None = None
+    parent_question_id: str | None = None  # set for a follow-up probe: the question that triggered it
+
+    @property
+    def is_probe(self) -> bool:
+        return self.parent_question_id is not None
 
 
 @dataclass(frozen=True)
 class Response:
+    """The saved, audited answer to one question. ``status`` is None while only text was saved."""
+
     id: int
     session_id: str
     question_id: str
-    status: ResponseStatus
+    status: ResponseStatus | None
     text: str | None
     notes: str | None
     answered_by: str | None
@@ -143,6 +167,8 @@ class EvidenceInput:
     description: str | None = None
     requested_at: datetime | None = None
     shown_at: datetime | None = None
+    size: int | None = None  # filled in by hashing the file (off the GUI thread)
+    sha256: str | None = None
 
 
 @dataclass(frozen=True)
@@ -196,6 +222,85 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class Draft:
+    """Typing saved within a second but not yet committed (unaudited); offered back on reopening."""
+
+    session_id: str
+    question_id: str
+    text: str | None
+    notes: str | None
+    answered_by: str | None
+    saved_at: datetime
+
+
+class Unset(Enum):
+    """A patch field left out (keep the current value), as opposed to None (clear it)."""
+
+    UNSET = "unset"
+
+
+UNSET = Unset.UNSET
+
+
+class _Patch:
+    """A typed set of changes: fields left as ``UNSET`` are not changed."""
+
+    def changes(self) -> dict[str, Any]:
+        return {f.name: v for f in fields(self) if (v := getattr(self, f.name)) is not UNSET}  # type: ignore[arg-type]
+
+    def __bool__(self) -> bool:
+        return bool(self.changes())
+
+
+@dataclass(frozen=True)
+class ResponsePatch(_Patch):
+    status: ResponseStatus | Unset | None = UNSET
+    text: str | Unset | None = UNSET
+    notes: str | Unset | None = UNSET
+    answered_by: str | Unset | None = UNSET
+    key_points_hit: tuple[str, ...] | Unset = UNSET
+    seconds_taken: int | Unset | None = UNSET
+
+
+@dataclass(frozen=True)
+class DraftPatch(_Patch):
+    text: str | Unset | None = UNSET
+    notes: str | Unset | None = UNSET
+    answered_by: str | Unset | None = UNSET
+
+
+@dataclass(frozen=True)
+class SessionPatch(_Patch):
+    site: str | Unset = UNSET
+    address: str | Unset | None = UNSET
+    lead: str | Unset | None = UNSET
+
+
+@dataclass(frozen=True)
+class RequestPatch(_Patch):
+    description: str | Unset = UNSET
+    status: DocumentRequestStatus | Unset = UNSET
+    notes: str | Unset | None = UNSET
+    due_at: datetime | Unset | None = UNSET
+    delivered_at: datetime | Unset | None = UNSET
+
+
+@dataclass(frozen=True)
+class FindingPatch(_Patch):
+    title: str | Unset = UNSET
+    text: str | Unset | None = UNSET
+    grade: Grade | Unset = UNSET
+    severity: int | Unset | None = UNSET
+    occurrence: int | Unset | None = UNSET
+    detectability: int | Unset | None = UNSET
+    citations: tuple[str, ...] | Unset = UNSET
+    capa: str | Unset | None = UNSET
+    root_cause: str | Unset | None = UNSET
+    status: FindingStatus | Unset = UNSET
+    repeat_of_id: int | Unset | None = UNSET
+
+
+@dataclass(frozen=True)
 class SessionListItem:
     id: str
     site: str
@@ -207,6 +312,9 @@ class SessionListItem:
     questions: int
     answered: int
     findings: int
+    finished_at: datetime | None = None
+    scenario_title: str = ""
+    findings_by_grade: Mapping[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -232,3 +340,30 @@ class SessionSummary:
     outcome_label: str | None = None
     outcome_note: str | None = None
     risk_levels: dict[int, str] = field(default_factory=dict)  # finding id -> level id
+
+
+@dataclass(frozen=True)
+class SessionSnapshot:
+    """Everything the interview screen, its header and the report need, read in one transaction.
+
+    ``questions`` maps a script entry's ``content_hash`` to the frozen question; ``scenario``
+    is None only for a session recorded before content was frozen (schema 0002 and older).
+    """
+
+    session: Session
+    scenario: FrozenScenario | None
+    script: tuple[ScriptEntry, ...]
+    questions: Mapping[str, FrozenQuestion]
+    responses: Mapping[str, Response]  # by question id
+    drafts: Mapping[str, Draft]  # by question id: typing not yet committed
+    evidence: tuple[EvidenceLink, ...]
+    requests: tuple[DocumentRequest, ...]
+    findings: tuple[Finding, ...]
+    counts: SessionCounts
+    trail_head: TrailHead
+
+    def question(self, entry: ScriptEntry) -> FrozenQuestion | None:
+        return self.questions.get(entry.content_hash)
+
+    def entry(self, question_id: str) -> ScriptEntry | None:
+        return next((e for e in self.script if e.question_id == question_id), None)

@@ -1,7 +1,7 @@
-"""Errors a user can fix. The CLI prints them as one line; the window shows them in a message."""
+"""Errors a user can fix (kept here too, where the services and their callers look for it)."""
 
 from __future__ import annotations
 
+from mockinspect.errors import UserError
 
-class UserError(Exception):
-    """A problem with what the user asked for or gave us; its message is shown as it is."""
+__all__ = ["UserError"]

@@ -1,194 +1,92 @@
-"""InspectionService and TrailService: the use cases of a mock inspection.
+"""InspectionService: the use cases of a mock inspection.
 
 What the window, the CLI and the tests call. Each method is one user action, checks its
 input first (a ``UserError`` changes nothing), then makes one store call, which is one
 transaction with its audit-trail records. Everything returned is a domain object.
+
+Session ids are full ids (``SessionId``); only the CLI resolves a shortened one. Changes are
+typed patches (``ResponsePatch``, ``FindingPatch``...): a field left ``UNSET`` is kept, a
+field set to None is cleared. Typing is saved as a draft (``save_draft``, unaudited, within
+a second); the audited record is written at commit points (``record_response``).
 """
 
 from __future__ import annotations
 
-import hashlib
-import re
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
-from enum import Enum
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Any
 
-from mockinspect.domain.audit import TrailRecord, TrailReport
-from mockinspect.domain.bank import Bank, Grade, ResponseStatus
-from mockinspect.domain.engine import build_script
-from mockinspect.domain.risk import RATING_MAX, RATING_MIN
+from mockinspect.domain.bank import Bank, Grade, Question, ResponseStatus
+from mockinspect.domain.engine import build_script, follow_ups_for
+from mockinspect.domain.frozen import canonical_json, content_key
 from mockinspect.domain.scenario import Scenario
 from mockinspect.domain.session import (
+    UNSET,
     DocumentRequest,
     DocumentRequestStatus,
+    Draft,
+    DraftPatch,
     EvidenceCheck,
     EvidenceInput,
     EvidenceKind,
     EvidenceLink,
     EvidenceState,
     Finding,
+    FindingPatch,
     FindingStatus,
     Mode,
     Participant,
+    RequestPatch,
     Response,
+    ResponsePatch,
     ScriptEntry,
     Session,
     SessionListItem,
+    SessionPatch,
+    SessionSnapshot,
     SessionState,
     SessionSummary,
 )
+from mockinspect.errors import UserError
 from mockinspect.i18n import tr
 from mockinspect.services import rules
-from mockinspect.services.errors import UserError
-from mockinspect.store import Database, InspectionRepository, StoreError
+from mockinspect.services.base import ServiceBase, user_errors
+from mockinspect.services.validation import (
+    citations as check_citations,
+)
+from mockinspect.services.validation import (
+    clean_text,
+    enum_value,
+    evidence_values,
+    file_digest,
+    hash_evidence,
+    kept_text,
+    parse_evidence_argument,
+    rating,
+    seed_value,
+)
+from mockinspect.services.validation import (
+    session_id as check_session_id,
+)
 
-_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://\S+$")
-_CHUNK = 1 << 20
-_UNSET: Any = object()
 MIN_ID_PREFIX = 4
-E = TypeVar("E", bound=Enum)
 
 
-def _enum(kind: type[E], value: Any, what: str) -> E:
-    try:
-        return kind(value)  # type: ignore[call-arg]
-    except ValueError:
-        allowed = ", ".join(m.value for m in kind)  # type: ignore[attr-defined]
-        raise UserError(
-            tr("unknown {what} '{value}' (use one of: {allowed})", what=what, value=value, allowed=allowed)
-        ) from None
+def _freeze(value: Any) -> tuple[str, str]:
+    text = canonical_json(value)
+    return content_key(text), text
 
 
-def _text(value: str | None, what: str, *, required: bool = False) -> str | None:
-    if value is None:
-        if required:
-            raise UserError(tr("{what} is required", what=what))
-        return None
-    cleaned = value.strip()
-    if not cleaned:
-        if required:
-            raise UserError(tr("{what} must not be empty", what=what))
-        return None
-    return cleaned
+def _aware(moment: datetime | None, what: str) -> datetime | None:
+    if moment is not None and moment.tzinfo is None:
+        raise UserError(tr("{what} needs a time zone", what=what))
+    return moment
 
 
-def _rating(name: str, value: int | None) -> int | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or not RATING_MIN <= value <= RATING_MAX:
-        raise UserError(
-            tr(
-                "{name} must be a whole number from {lo} to {hi}, not {value}",
-                name=name,
-                lo=RATING_MIN,
-                hi=RATING_MAX,
-                value=value,
-            )
-        )
-    return value
-
-
-def file_digest(path: Path) -> tuple[int, str]:
-    """Size and SHA-256 of a file, read in chunks."""
-    digest = hashlib.sha256()
-    size = 0
-    with open(path, "rb") as handle:
-        while chunk := handle.read(_CHUNK):
-            digest.update(chunk)
-            size += len(chunk)
-    return size, digest.hexdigest()
-
-
-def parse_evidence_argument(text: str, description: str | None = None) -> EvidenceInput:
-    """``https://...`` (any ``scheme://``) is a URL; ``doc:ID`` or ``doc:ID@VERSION`` a document
-    reference; anything else a file path."""
-    value = text.strip()
-    if not value:
-        raise UserError(tr("an evidence argument is empty"))
-    if _URL.match(value):
-        return EvidenceInput(EvidenceKind.URL, url=value, description=description)
-    if value.startswith("doc:"):
-        ref, _, version = value[4:].partition("@")
-        if not ref.strip():
-            raise UserError(tr("a document reference needs an id: doc:ID or doc:ID@VERSION"))
-        return EvidenceInput(
-            EvidenceKind.DOCUMENT, doc_id=ref.strip(), doc_version=version.strip() or None, description=description
-        )
-    return EvidenceInput(EvidenceKind.FILE, path=value, description=description)
-
-
-class _Base:
-    def __init__(self, db: Database, *, user_name: str | None = None) -> None:
-        self.db = db
-        self.repo = InspectionRepository(db)
-        if user_name is None:
-            from mockinspect.settings import Settings
-
-            user_name = Settings.load().user_name
-        self.user_name = user_name
-
-    @classmethod
-    def open(
-        cls,
-        path: Path,
-        *,
-        mode: Literal["write", "read"] = "write",
-        user_name: str | None = None,
-        backup_on_open: bool = False,
-    ):  # -> Self
-        """Open the database at ``path`` (creating or upgrading it) and a service on it."""
-        try:
-            db = Database(path, mode=mode, backup_on_open=backup_on_open)
-        except StoreError as exc:
-            raise UserError(str(exc)) from exc
-        try:
-            return cls(db, user_name=user_name)
-        except BaseException:
-            db.close()
-            raise
-
-    @property
-    def notices(self) -> list[str]:
-        """Warnings for the user about the database (e.g. it is on a network share)."""
-        return list(self.db.notices)
-
-    def close(self) -> None:
-        self.db.close()
-
-    def __enter__(self):  # -> Self
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    @contextmanager
-    def _errors(self) -> Iterator[None]:
-        try:
-            yield
-        except StoreError as exc:
-            raise UserError(str(exc)) from exc
-
-    def resolve_session_id(self, text: str) -> str:
-        """A full session id, or a unique prefix of one (at least 4 characters)."""
-        value = text.strip().lower()
-        if len(value) < MIN_ID_PREFIX:
-            raise UserError(tr("no session '{id}' (give at least {n} characters of its id)", id=text, n=MIN_ID_PREFIX))
-        with self._errors():
-            found = self.repo.session_ids_starting(value)
-        if value in found:
-            return value
-        if not found:
-            raise UserError(tr("no session '{id}'", id=text))
-        if len(found) > 1:
-            raise UserError(tr("'{id}' matches several sessions; give more of the id", id=text))
-        return found[0]
-
-
-class InspectionService(_Base):
-    """Run a mock inspection: sessions, answers, evidence, document requests, findings."""
+class InspectionService(ServiceBase):
+    """Run a mock inspection: sessions, answers and drafts, probes, evidence, document
+    requests, findings, the snapshot the window and the report read."""
 
     # -- sessions -----------------------------------------------------------------------
 
@@ -205,191 +103,272 @@ class InspectionService(_Base):
         participants: Sequence[Participant] = (),
         reason: str | None = None,
     ) -> Session:
-        site_name = _text(site, tr("the site name"), required=True)
-        mode = _enum(Mode, mode, tr("mode"))
-        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
-            raise UserError(tr("the seed must be a whole number of 0 or more, not {seed}", seed=seed))
-        script = build_script(scenario, banks, seed)
+        """Draw the script and freeze it, with the full content of every question and the scenario."""
+        site_name = clean_text(site, tr("the site name"), required=True)
+        run_mode = enum_value(Mode, mode, tr("mode"))
+        use_seed = seed_value(scenario.draw.seed if seed is None else seed)
+        script = build_script(scenario, banks, use_seed)
         if not script:
             raise UserError(tr("scenario '{id}' draws no questions from the banks given", id=scenario.id))
         people = []
         for person in participants:
-            name = _text(person.name, tr("a participant's name"), required=True)
             people.append(
                 {
-                    "name": name,
-                    "role": _text(person.role, "role"),
-                    "organisation": _text(person.organisation, "organisation"),
+                    "name": clean_text(person.name, tr("a participant's name"), required=True),
+                    "role": clean_text(person.role, tr("a participant's role")),
+                    "organisation": clean_text(person.organisation, tr("a participant's organisation")),
                 }
             )
+        by_id = {q.id: q for bank in banks for q in bank.questions}
+        frozen: dict[str, tuple[str, str]] = {}
+        items = []
+        for item in script:
+            key, text = _freeze(by_id[item.question_id].model_dump(mode="json"))
+            frozen[key] = ("question", text)
+            items.append(
+                {
+                    "position": item.position,
+                    "section": item.section,
+                    "area": item.area,
+                    "question_id": item.question_id,
+                    "bank_id": item.bank_id,
+                    "bank_version": item.bank_version,
+                    "content_hash": key,
+                    "prompt": item.prompt,
+                }
+            )
+        scenario_key, scenario_text = _freeze(self._scenario_content(scenario, banks))
+        frozen[scenario_key] = ("scenario", scenario_text)
         values = {
             "site": site_name,
-            "address": _text(address, "address"),
-            "mode": mode.value,
+            "address": clean_text(address, tr("the site's address")),
+            "mode": run_mode.value,
             "scenario_id": scenario.id,
             "scenario_version": scenario.version,
             "scenario_title": scenario.title,
+            "scenario_hash": scenario_key,
             "persona": scenario.persona.value,
-            "lead": _text(lead, "lead"),
-            "seed": scenario.draw.seed if seed is None else seed,
+            "lead": clean_text(lead, tr("the lead's name")),
+            "seed": use_seed,
         }
-        items = [
-            {
-                "position": item.position,
-                "section": item.section,
-                "area": item.area,
-                "question_id": item.question_id,
-                "bank_id": item.bank_id,
-                "bank_version": item.bank_version,
-                "content_hash": item.content_hash,
-                "prompt": item.prompt,
-            }
-            for item in script
-        ]
-        with self._errors():
-            return self.repo.create_session(values, items, people, who=self.user_name, reason=reason)
+        with user_errors():
+            return self.repo.create_session(values, items, people, frozen, who=self.user_name, reason=reason)
+
+    @staticmethod
+    def _scenario_content(scenario: Scenario, banks: Sequence[Bank]) -> dict[str, Any]:
+        try:
+            persona_title = rules.persona_rules(scenario.persona.value).title
+        except UserError:
+            persona_title = scenario.persona.value
+        return {
+            "scenario": scenario.model_dump(mode="json", by_alias=True),
+            "persona_title": persona_title,
+            "areas": {area.id: area.title for bank in banks for area in bank.areas},
+            "banks": [{"id": b.id, "title": b.title, "version": b.version} for b in banks],
+            "documents": {doc.id: doc.title for bank in banks for doc in bank.documents},
+        }
 
     def sessions(self) -> list[SessionListItem]:
-        with self._errors():
+        with user_errors():
             return self.repo.list_sessions()
 
+    def session_ids_starting(self, prefix: str) -> list[str]:
+        """Up to 10 session ids starting with ``prefix`` (for a command line that accepts short ids)."""
+        with user_errors():
+            return self.repo.session_ids_starting(prefix.strip().lower())
+
     def session(self, session_id: str) -> Session:
-        sid = self.resolve_session_id(session_id)
-        with self._errors():
-            return self.repo.get_session(sid)
+        with user_errors():
+            return self.repo.get_session(check_session_id(session_id))
 
     def script(self, session_id: str) -> list[ScriptEntry]:
-        sid = self.resolve_session_id(session_id)
-        with self._errors():
-            return self.repo.script(sid)
+        with user_errors():
+            return self.repo.script(check_session_id(session_id))
+
+    def snapshot(self, session_id: str) -> SessionSnapshot:
+        """Everything about one session, read in one transaction: for the interview screen,
+        its header and the report."""
+        with user_errors():
+            return self.repo.snapshot(check_session_id(session_id))
+
+    def update_session(self, session_id: str, patch: SessionPatch, *, reason: str | None = None) -> Session:
+        sid = check_session_id(session_id)
+        changes: dict[str, Any] = {}
+        if patch.site is not UNSET:
+            changes["site"] = clean_text(patch.site, tr("the site name"), required=True)
+        if patch.address is not UNSET:
+            changes["address"] = clean_text(patch.address, tr("the site's address"))
+        if patch.lead is not UNSET:
+            changes["lead"] = clean_text(patch.lead, tr("the lead's name"))
+        with user_errors():
+            return self.repo.update_session(sid, changes, who=self.user_name, reason=reason)
 
     def finish_session(self, session_id: str, *, reason: str | None = None) -> Session:
-        sid = self.resolve_session_id(session_id)
-        with self._errors():
+        """Close the session; later changes need a reason (kept in the trail)."""
+        sid = check_session_id(session_id)
+        with user_errors():
             return self.repo.update_session(
                 sid,
                 {"state": SessionState.FINISHED.value, "finished_at": datetime.now(UTC)},
                 who=self.user_name,
-                reason=reason,
+                reason=clean_text(reason, tr("the reason")),
             )
 
     def reopen_session(self, session_id: str, *, reason: str) -> Session:
-        sid = self.resolve_session_id(session_id)
-        reason_text = _text(reason, tr("a reason for reopening"), required=True)
-        with self._errors():
+        sid = check_session_id(session_id)
+        reason_text = clean_text(reason, tr("a reason for reopening"), required=True)
+        with user_errors():
             return self.repo.update_session(
                 sid, {"state": SessionState.OPEN.value, "finished_at": None}, who=self.user_name, reason=reason_text
             )
 
-    def update_session(
-        self,
-        session_id: str,
-        *,
-        site: str = _UNSET,
-        address: str | None = _UNSET,
-        lead: str | None = _UNSET,
-        reason: str | None = None,
-    ) -> Session:
-        sid = self.resolve_session_id(session_id)
-        changes: dict[str, Any] = {}
-        if site is not _UNSET:
-            changes["site"] = _text(site, tr("the site name"), required=True)
-        if address is not _UNSET:
-            changes["address"] = _text(address, "address")
-        if lead is not _UNSET:
-            changes["lead"] = _text(lead, "lead")
-        with self._errors():
-            return self.repo.update_session(sid, changes, who=self.user_name, reason=reason)
+    # -- drafts and responses -------------------------------------------------------------
 
-    # -- responses ----------------------------------------------------------------------
+    def save_draft(
+        self, session_id: str, question_id: str, patch: DraftPatch, *, origin: object | None = None
+    ) -> Draft:
+        """Save typing as a draft (unaudited, crash-safe): what the window calls within a second."""
+        sid = check_session_id(session_id)
+        fields: dict[str, Any] = {}
+        for name in ("text", "notes"):
+            value = getattr(patch, name)
+            if value is not UNSET:
+                fields[name] = kept_text(value)
+        if patch.answered_by is not UNSET:
+            fields["answered_by"] = clean_text(patch.answered_by, tr("who answered"))
+        with user_errors():
+            return self.repo.save_draft(sid, question_id, fields, origin=origin)
+
+    def drafts(self, session_id: str) -> list[Draft]:
+        """Typing not yet committed (offer it back when a session is reopened after a crash)."""
+        with user_errors():
+            return self.repo.drafts(check_session_id(session_id))
+
+    def discard_draft(self, session_id: str, question_id: str) -> bool:
+        with user_errors():
+            return self.repo.discard_draft(check_session_id(session_id), question_id)
 
     def record_response(
         self,
         session_id: str,
         question_id: str,
+        patch: ResponsePatch,
         *,
-        status: ResponseStatus | str | None = None,
-        text: str | None = _UNSET,
-        notes: str | None = _UNSET,
-        answered_by: str | None = _UNSET,
-        key_points_hit: Sequence[str] = _UNSET,
-        seconds_taken: int | None = _UNSET,
         evidence: Sequence[EvidenceInput] = (),
         reason: str | None = None,
+        origin: object | None = None,
     ) -> Response:
-        """Insert or update the answer to one question (the autosave path).
-
-        Fields left out keep their current value; a new answer needs a status. Evidence
-        given here is linked to the response in the same transaction.
-        """
+        """Commit the answer to one question (audited): the status chosen, a field left, the
+        question left, the session closed. Fields left ``UNSET`` keep their value; an answer
+        may be saved before it has a status. The question's draft is dropped in the same
+        transaction, and evidence given here is linked to the answer."""
+        sid = check_session_id(session_id)
         fields: dict[str, Any] = {}
-        if status is not None:
-            fields["status"] = _enum(ResponseStatus, status, tr("status")).value
-        if text is not _UNSET:
-            fields["text"] = text if text else None
-        if notes is not _UNSET:
-            fields["notes"] = notes if notes else None
-        if answered_by is not _UNSET:
-            fields["answered_by"] = _text(answered_by, "answered by")
-        if key_points_hit is not _UNSET:
-            fields["key_points_hit"] = list(dict.fromkeys(key_points_hit))
-        if seconds_taken is not _UNSET:
-            if seconds_taken is not None and (not isinstance(seconds_taken, int) or seconds_taken < 0):
+        if patch.status is not UNSET:
+            fields["status"] = None if patch.status is None else enum_value(ResponseStatus, patch.status, tr("status")).value
+        for name in ("text", "notes"):
+            value = getattr(patch, name)
+            if value is not UNSET:
+                fields[name] = kept_text(value)
+        if patch.answered_by is not UNSET:
+            fields["answered_by"] = clean_text(patch.answered_by, tr("who answered"))
+        if patch.key_points_hit is not UNSET:
+            if isinstance(patch.key_points_hit, str):
+                raise UserError(tr("key points hit must be a list of key-point ids"))
+            fields["key_points_hit"] = list(dict.fromkeys(str(k) for k in patch.key_points_hit))
+        if patch.seconds_taken is not UNSET:
+            seconds = patch.seconds_taken
+            if seconds is not None and (isinstance(seconds, bool) or not isinstance(seconds, int) or seconds < 0):
                 raise UserError(tr("the time taken must be a whole number of seconds, 0 or more"))
-            fields["seconds_taken"] = seconds_taken
-        links = [self._evidence_values(item) for item in evidence]
-        sid = session_id if len(session_id) == 32 else self.resolve_session_id(session_id)
-        with self._errors():
-            response, _ = self.repo.record_response(sid, question_id, fields, links, who=self.user_name, reason=reason)
+            fields["seconds_taken"] = seconds
+        links = [evidence_values(item) for item in evidence]
+        with user_errors():
+            response, _ = self.repo.record_response(
+                sid, question_id, fields, links, who=self.user_name, reason=reason, origin=origin
+            )
         return response
 
+    def response(self, session_id: str, question_id: str) -> Response | None:
+        with user_errors():
+            return self.repo.get_response(check_session_id(session_id), question_id)
+
     def responses(self, session_id: str) -> list[Response]:
-        sid = self.resolve_session_id(session_id)
-        with self._errors():
-            return self.repo.responses(sid)
+        with user_errors():
+            return self.repo.responses(check_session_id(session_id))
+
+    def delete_response(self, session_id: str, question_id: str, *, reason: str | None = None) -> Response:
+        """Remove an answer (audited; undo records it again as a new create)."""
+        with user_errors():
+            return self.repo.delete_response(check_session_id(session_id), question_id, who=self.user_name, reason=reason)
+
+    # -- follow-up probes ---------------------------------------------------------------------
+
+    def add_probe(
+        self, session_id: str, parent_question_id: str, probe: Question, *, reason: str | None = None
+    ) -> ScriptEntry:
+        """Add a follow-up probe to the script (audited), after the drawn questions, with the
+        question that triggered it; its content is frozen like the rest. A probe already
+        asked is returned as it is."""
+        sid = check_session_id(session_id)
+        key, text = _freeze(probe.model_dump(mode="json"))
+        item = {
+            "area": probe.area,
+            "question_id": probe.id,
+            "bank_id": "",
+            "bank_version": "",
+            "content_hash": key,
+            "prompt": probe.prompt,
+        }
+        with user_errors():
+            entry, _ = self.repo.add_probe(
+                sid, parent_question_id, item, {key: ("question", text)}, who=self.user_name, reason=reason
+            )
+        return entry
+
+    def triggered_probes(
+        self, session_id: str, question_id: str, available: Mapping[str, Question]
+    ) -> list[Question]:
+        """The probes the saved answer to ``question_id`` triggers, by the frozen question's
+        rules, found among ``available`` (the banks' questions); those already asked are left out."""
+        snap = self.snapshot(session_id)
+        entry = snap.entry(question_id)
+        if entry is None:
+            raise UserError(tr("question {qid} is not in the script of this session", qid=question_id))
+        frozen = snap.question(entry)
+        response = snap.responses.get(question_id)
+        if frozen is None or response is None:
+            return []
+        try:
+            parent = Question.model_validate(dict(frozen.raw))
+            ids = follow_ups_for(parent, response.status, response.key_points_hit)
+        except ValueError:  # frozen by an older bank format: ask every probe it lists
+            ids = list(frozen.probe_ids)
+        asked = {e.question_id for e in snap.script}
+        return [available[i] for i in dict.fromkeys(ids) if i in available and i not in asked]
+
+    def add_triggered_probes(
+        self, session_id: str, question_id: str, available: Mapping[str, Question], *, reason: str | None = None
+    ) -> list[ScriptEntry]:
+        """Add every probe the saved answer triggers (the engine's rules) to the script."""
+        return [
+            self.add_probe(session_id, question_id, probe, reason=reason)
+            for probe in self.triggered_probes(session_id, question_id, available)
+        ]
 
     # -- evidence -----------------------------------------------------------------------
 
-    def _evidence_values(self, item: EvidenceInput) -> dict[str, Any]:
-        values: dict[str, Any] = {
-            "kind": item.kind.value,
-            "description": _text(item.description, "description"),
-            "requested_at": item.requested_at,
-            "shown_at": item.shown_at,
-        }
-        if item.kind is EvidenceKind.FILE:
-            if not item.path:
-                raise UserError(tr("a file evidence link needs a path"))
-            path = Path(item.path).expanduser()
-            if not path.is_file():
-                raise UserError(tr("evidence file not found: {path}", path=item.path))
-            try:
-                size, sha = file_digest(path)
-            except OSError as exc:
-                raise UserError(
-                    tr("cannot read evidence file {path}: {error}", path=item.path, error=exc.strerror or exc)
-                ) from exc
-            values.update(path=str(path.resolve()), size=size, sha256=sha)
-        elif item.kind is EvidenceKind.URL:
-            url = _text(item.url, "URL", required=True)
-            if not _URL.match(url or ""):
-                raise UserError(tr("not a URL: {url}", url=item.url))
-            values["url"] = url
-        else:
-            values.update(
-                doc_id=_text(item.doc_id, tr("the document id"), required=True),
-                doc_title=_text(item.doc_title, "title"),
-                doc_version=_text(item.doc_version, "version"),
-            )
-        return values
+    @staticmethod
+    def hash_evidence(item: EvidenceInput) -> EvidenceInput:
+        """Hash a file link (no database: run it on a worker for a big file)."""
+        return hash_evidence(item)
 
     def attach_evidence(
         self, session_id: str, item: EvidenceInput, *, question_id: str | None = None, reason: str | None = None
     ) -> EvidenceLink:
         """Link evidence to the session, or to the answer to ``question_id``."""
-        sid = self.resolve_session_id(session_id)
-        values = self._evidence_values(item)
-        with self._errors():
+        sid = check_session_id(session_id)
+        values = evidence_values(item)
+        with user_errors():
             response_id = None
             if question_id is not None:
                 response_id = self.repo.response_ids(sid, [question_id]).get(question_id)
@@ -398,35 +377,22 @@ class InspectionService(_Base):
             return self.repo.add_evidence(sid, response_id, values, who=self.user_name, reason=reason)
 
     def detach_evidence(self, evidence_id: int, *, reason: str | None = None) -> EvidenceLink:
-        with self._errors():
+        with user_errors():
             return self.repo.remove_evidence(evidence_id, who=self.user_name, reason=reason)
 
-    def evidence(self, session_id: str) -> list[EvidenceLink]:
-        sid = self.resolve_session_id(session_id)
-        with self._errors():
-            return self.repo.evidence(sid)
+    def evidence_link(self, evidence_id: int) -> EvidenceLink:
+        with user_errors():
+            return self.repo.get_evidence(evidence_id)
 
-    def check_evidence(self, session_id: str | None = None) -> list[EvidenceCheck]:
-        """Re-hash every linked file: which are unchanged, changed or gone since they were linked."""
-        sid = None if session_id is None else self.resolve_session_id(session_id)
-        with self._errors():
-            links = self.repo.evidence(sid)
-        checks = []
-        for link in links:
-            if link.kind is not EvidenceKind.FILE or not link.path:
-                checks.append(EvidenceCheck(link, EvidenceState.NOT_A_FILE))
-                continue
-            try:
-                size, sha = file_digest(Path(link.path))
-            except FileNotFoundError:
-                checks.append(EvidenceCheck(link, EvidenceState.MISSING))
-                continue
-            except OSError:  # a folder now, or unreadable: it is not the file that was linked
-                checks.append(EvidenceCheck(link, EvidenceState.MISSING))
-                continue
-            same = size == link.size and sha == link.sha256
-            checks.append(EvidenceCheck(link, EvidenceState.UNCHANGED if same else EvidenceState.CHANGED, size, sha))
-        return checks
+    def evidence(self, session_id: str) -> list[EvidenceLink]:
+        with user_errors():
+            return self.repo.evidence(check_session_id(session_id))
+
+    def check_evidence(self, session_id: str) -> list[EvidenceCheck]:
+        """Re-hash every linked file: which are unchanged, changed or gone since they were linked.
+
+        File work only after one read, so a window can run it on a worker thread."""
+        return check_links(self.evidence(session_id))
 
     # -- document requests --------------------------------------------------------------
 
@@ -439,56 +405,62 @@ class InspectionService(_Base):
         due_minutes: int | None = None,
         reason: str | None = None,
     ) -> DocumentRequest:
-        sid = self.resolve_session_id(session_id)
-        what = _text(description, tr("what is requested"), required=True)
+        sid = check_session_id(session_id)
+        what = clean_text(description, tr("what is requested"), required=True)
         if question_id is not None and question_id not in {e.question_id for e in self.script(sid)}:
             raise UserError(tr("question {qid} is not in the script of this session", qid=question_id))
         now = datetime.now(UTC)
         due = None
         if due_minutes is not None:
-            if due_minutes < 1:
-                raise UserError(tr("the time allowed must be at least one minute"))
+            if isinstance(due_minutes, bool) or not isinstance(due_minutes, int) or not 1 <= due_minutes <= 60 * 24 * 30:
+                raise UserError(tr("the time allowed must be a whole number of minutes from 1 to 43200"))
             due = now + timedelta(minutes=due_minutes)
         values = {"description": what, "question_id": question_id, "requested_at": now, "due_at": due}
-        with self._errors():
+        with user_errors():
             return self.repo.add_document_request(sid, values, who=self.user_name, reason=reason)
 
     def update_document_request(
-        self,
-        request_id: int,
-        *,
-        status: DocumentRequestStatus | str | None = None,
-        notes: str | None = _UNSET,
-        delivered_at: datetime | None = _UNSET,
-        reason: str | None = None,
+        self, request_id: int, patch: RequestPatch, *, reason: str | None = None
     ) -> DocumentRequest:
         changes: dict[str, Any] = {}
-        if status is not None:
-            state = _enum(DocumentRequestStatus, status, tr("document request status"))
+        if patch.description is not UNSET:
+            changes["description"] = clean_text(patch.description, tr("what is requested"), required=True)
+        if patch.status is not UNSET:
+            state = enum_value(DocumentRequestStatus, patch.status, tr("document request status"))
             changes["status"] = state.value
-            if state in (DocumentRequestStatus.DELIVERED, DocumentRequestStatus.LATE) and delivered_at is _UNSET:
+            if state in (DocumentRequestStatus.DELIVERED, DocumentRequestStatus.LATE) and patch.delivered_at is UNSET:
                 changes["delivered_at"] = datetime.now(UTC)
-        if notes is not _UNSET:
-            changes["notes"] = notes or None
-        if delivered_at is not _UNSET:
-            changes["delivered_at"] = delivered_at
-        with self._errors():
+            if state is DocumentRequestStatus.OPEN and patch.delivered_at is UNSET:
+                changes["delivered_at"] = None
+        if patch.notes is not UNSET:
+            changes["notes"] = kept_text(patch.notes)
+        if patch.due_at is not UNSET:
+            changes["due_at"] = _aware(patch.due_at, tr("the due time"))
+        if patch.delivered_at is not UNSET:
+            changes["delivered_at"] = _aware(patch.delivered_at, tr("the delivery time"))
+        with user_errors():
             return self.repo.update_document_request(request_id, changes, who=self.user_name, reason=reason)
 
+    def delete_document_request(self, request_id: int, *, reason: str | None = None) -> DocumentRequest:
+        with user_errors():
+            return self.repo.delete_document_request(request_id, who=self.user_name, reason=reason)
+
+    def document_request(self, request_id: int) -> DocumentRequest:
+        with user_errors():
+            return self.repo.get_document_request(request_id)
+
     def document_requests(self, session_id: str) -> list[DocumentRequest]:
-        sid = self.resolve_session_id(session_id)
-        with self._errors():
-            return self.repo.document_requests(sid)
+        with user_errors():
+            return self.repo.document_requests(check_session_id(session_id))
 
     # -- findings -----------------------------------------------------------------------
 
-    def _ratings(
-        self, severity: int | None, occurrence: int | None, detectability: int | None
-    ) -> dict[str, int | None]:
+    @staticmethod
+    def _ratings(severity: Any, occurrence: Any, detectability: Any) -> dict[str, int | None]:
         values = {
-            "severity": _rating(tr("severity"), severity),
-            "occurrence": _rating(tr("occurrence"), occurrence),
-            "detectability": _rating(tr("detectability"), detectability),
+            "severity": rating(tr("severity"), severity),
+            "occurrence": rating(tr("occurrence"), occurrence),
+            "detectability": rating(tr("detectability"), detectability),
         }
         given = [v is not None for v in values.values()]
         if any(given) and not all(given):
@@ -496,6 +468,8 @@ class InspectionService(_Base):
         return values
 
     def _response_links(self, sid: str, question_ids: Sequence[str]) -> list[int]:
+        if isinstance(question_ids, str):
+            raise UserError(tr("linked questions must be a list of question ids"))
         if not question_ids:
             return []
         in_script = {e.question_id for e in self.repo.script(sid)}
@@ -526,18 +500,18 @@ class InspectionService(_Base):
         repeat_of: int | None = None,
         reason: str | None = None,
     ) -> Finding:
-        sid = self.resolve_session_id(session_id)
+        sid = check_session_id(session_id)
         values = {
-            "title": _text(title, tr("the finding's title"), required=True),
-            "grade": _enum(Grade, grade, tr("grade")).value,
-            "text": _text(text, "text"),
+            "title": clean_text(title, tr("the finding's title"), required=True),
+            "grade": enum_value(Grade, grade, tr("grade")).value,
+            "text": kept_text(text),
             **self._ratings(severity, occurrence, detectability),
-            "citations": [c.strip() for c in citations if c.strip()],
-            "capa": _text(capa, "CAPA"),
-            "root_cause": _text(root_cause, tr("root-cause category")),
+            "citations": check_citations(citations),
+            "capa": kept_text(capa),
+            "root_cause": clean_text(root_cause, tr("the root-cause category")),
             "repeat_of_id": repeat_of,
         }
-        with self._errors():
+        with user_errors():
             response_ids = self._response_links(sid, question_ids)
             return self.repo.add_finding(
                 sid, values, response_ids, list(evidence_ids), who=self.user_name, reason=reason
@@ -546,37 +520,39 @@ class InspectionService(_Base):
     def edit_finding(
         self,
         finding_id: int,
+        patch: FindingPatch,
         *,
-        reason: str | None = None,
         question_ids: Sequence[str] | None = None,
         evidence_ids: Sequence[int] | None = None,
-        **changes: Any,
+        reason: str | None = None,
     ) -> Finding:
-        """Change any of title, grade, text, severity/occurrence/detectability, citations,
-        capa, root_cause, status, repeat_of_id; and, if given, the linked questions/evidence."""
-        with self._errors():
+        """Change the fields the patch sets and, if given, the linked answers and evidence."""
+        with user_errors():
             current = self.repo.get_finding(finding_id)
         clean: dict[str, Any] = {}
-        for key, value in changes.items():
-            if key == "title":
-                clean[key] = _text(value, tr("the finding's title"), required=True)
-            elif key == "grade":
-                clean[key] = _enum(Grade, value, tr("grade")).value
-            elif key == "status":
-                clean[key] = _enum(FindingStatus, value, tr("finding status")).value
-            elif key in ("text", "capa", "root_cause"):
-                clean[key] = _text(value, key)
-            elif key == "citations":
-                clean[key] = [c.strip() for c in value if c.strip()]
-            elif key in ("severity", "occurrence", "detectability", "repeat_of_id"):
-                clean[key] = value
-            else:
-                raise UserError(tr("a finding has no field '{name}'", name=key))
+        if patch.title is not UNSET:
+            clean["title"] = clean_text(patch.title, tr("the finding's title"), required=True)
+        if patch.grade is not UNSET:
+            clean["grade"] = enum_value(Grade, patch.grade, tr("grade")).value
+        if patch.status is not UNSET:
+            clean["status"] = enum_value(FindingStatus, patch.status, tr("finding status")).value
+        for name in ("text", "capa"):
+            value = getattr(patch, name)
+            if value is not UNSET:
+                clean[name] = kept_text(value)
+        if patch.root_cause is not UNSET:
+            clean["root_cause"] = clean_text(patch.root_cause, tr("the root-cause category"))
+        if patch.citations is not UNSET:
+            clean["citations"] = check_citations(patch.citations)
+        if patch.repeat_of_id is not UNSET:
+            if patch.repeat_of_id == finding_id:
+                raise UserError(tr("a finding cannot be a repeat of itself"))
+            clean["repeat_of_id"] = patch.repeat_of_id
         rating_keys = ("severity", "occurrence", "detectability")
-        if any(k in clean for k in rating_keys):
-            merged = {k: clean.get(k, getattr(current, k)) for k in rating_keys}
+        if any(getattr(patch, k) is not UNSET for k in rating_keys):
+            merged = {k: getattr(current, k) if getattr(patch, k) is UNSET else getattr(patch, k) for k in rating_keys}
             clean.update(self._ratings(**merged))
-        with self._errors():
+        with user_errors():
             response_ids = None if question_ids is None else self._response_links(current.session_id, question_ids)
             return self.repo.update_finding(
                 finding_id,
@@ -587,44 +563,115 @@ class InspectionService(_Base):
                 reason=reason,
             )
 
-    def close_finding(
-        self, finding_id: int, *, status: FindingStatus | str = FindingStatus.CLOSED, reason: str | None = None
+    def set_finding_status(
+        self, finding_id: int, status: FindingStatus | str, *, reason: str | None = None
     ) -> Finding:
-        return self.edit_finding(finding_id, status=status, reason=reason)
+        """Open, corrected during the inspection, or closed."""
+        return self.edit_finding(
+            finding_id, FindingPatch(status=enum_value(FindingStatus, status, tr("finding status"))), reason=reason
+        )
+
+    def delete_finding(self, finding_id: int, *, reason: str | None = None) -> Finding:
+        with user_errors():
+            return self.repo.delete_finding(finding_id, who=self.user_name, reason=reason)
+
+    def finding(self, finding_id: int) -> Finding:
+        with user_errors():
+            return self.repo.get_finding(finding_id)
 
     def findings(self, session_id: str) -> list[Finding]:
         """The session's findings in order of significance: grade, then risk priority, then id."""
-        sid = self.resolve_session_id(session_id)
-        with self._errors():
-            found = self.repo.findings(sid)
+        with user_errors():
+            found = self.repo.findings(check_session_id(session_id))
         return sort_by_significance(found)
 
-    # -- summary ----------------------------------------------------------------------------
+    # -- summary and export ---------------------------------------------------------------
 
     def summary(self, session_id: str) -> SessionSummary:
         """What the window's session header and the report's executive summary show."""
-        sid = self.resolve_session_id(session_id)
-        with self._errors():
-            session = self.repo.get_session(sid)
-            counts = self.repo.counts(sid)
-            found = sort_by_significance(self.repo.findings(sid))
-        matrix = rules.risk_matrix()
-        levels = {
-            f.id: matrix.level(f.severity, f.occurrence).id
-            for f in found
-            if f.severity is not None and f.occurrence is not None
+        return summarise(self.snapshot(session_id))
+
+    def export(self, session_id: str) -> dict[str, Any]:
+        """Everything stored about a session as plain JSON-ready data (for scripts)."""
+        snap = self.snapshot(session_id)
+        checks = {c.link.id: c for c in check_links(snap.evidence)}
+        summary = summarise(snap)
+        return {
+            "format": 1,
+            "session": plain(snap.session),
+            "scenario": None if snap.scenario is None else dict(snap.scenario.raw),
+            "script": [
+                {
+                    **plain(e),
+                    "question": None if snap.question(e) is None else dict(snap.question(e).raw),  # type: ignore[union-attr]
+                }
+                for e in snap.script
+            ],
+            "responses": [plain(r) for r in snap.responses.values()],
+            "drafts": [plain(d) for d in snap.drafts.values()],
+            "evidence": [{**plain(link), "state": checks[link.id].state.value} for link in snap.evidence],
+            "document_requests": [plain(r) for r in snap.requests],
+            "findings": [plain(f) for f in sort_by_significance(snap.findings)],
+            "counts": plain(snap.counts),
+            "outcome": {"id": summary.outcome, "label": summary.outcome_label, "note": summary.outcome_note},
+            "trail": {"records": snap.trail_head.records, "head": snap.trail_head.hash},
         }
-        persona = rules.persona_rules(session.persona)
-        outcome = persona.outcome({Grade(g): n for g, n in counts.findings_by_grade.items()})
-        return SessionSummary(
-            session=session,
-            counts=counts,
-            findings=tuple(found),
-            outcome=outcome.outcome,
-            outcome_label=outcome.label,
-            outcome_note=outcome.indicative_note,
-            risk_levels=levels,
-        )
+
+
+def plain(value: Any) -> Any:
+    """Domain objects as JSON-ready values: enums by value, datetimes in ISO 8601."""
+    import dataclasses
+    from enum import Enum
+
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value) if f.repr}
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(plain(k)): plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    return value
+
+
+def check_links(links: Sequence[EvidenceLink]) -> list[EvidenceCheck]:
+    """Re-hash each linked file: unchanged, changed, missing (or not a file: URL, document)."""
+    checks = []
+    for link in links:
+        if link.kind is not EvidenceKind.FILE or not link.path:
+            checks.append(EvidenceCheck(link, EvidenceState.NOT_A_FILE))
+            continue
+        try:
+            size, sha = file_digest(Path(link.path))
+        except OSError:  # gone, a folder now, or unreadable: it is not the file that was linked
+            checks.append(EvidenceCheck(link, EvidenceState.MISSING))
+            continue
+        same = size == link.size and sha == link.sha256
+        checks.append(EvidenceCheck(link, EvidenceState.UNCHANGED if same else EvidenceState.CHANGED, size, sha))
+    return checks
+
+
+def summarise(snap: SessionSnapshot) -> SessionSummary:
+    found = sort_by_significance(snap.findings)
+    matrix = rules.risk_matrix()
+    levels = {
+        f.id: matrix.level(f.severity, f.occurrence).id
+        for f in found
+        if f.severity is not None and f.occurrence is not None
+    }
+    persona = rules.persona_rules(snap.session.persona)
+    outcome = persona.outcome({Grade(g): n for g, n in snap.counts.findings_by_grade.items()})
+    return SessionSummary(
+        session=snap.session,
+        counts=snap.counts,
+        findings=tuple(found),
+        outcome=outcome.outcome,
+        outcome_label=outcome.label,
+        outcome_note=outcome.indicative_note,
+        risk_levels=levels,
+    )
 
 
 _GRADE_ORDER = {g: i for i, g in enumerate((Grade.CRITICAL, Grade.MAJOR, Grade.MINOR, Grade.RECOMMENDATION))}
@@ -634,27 +681,17 @@ def sort_by_significance(findings: Sequence[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda f: (_GRADE_ORDER[f.grade], -(f.priority or 0), f.id))
 
 
-class TrailService(_Base):
-    """Read and verify the audit trail."""
-
-    def verify(self, session_id: str | None = None) -> TrailReport:
-        """Check the hash chain and that the data (of one session, if given) is what the trail last recorded."""
-        sid = None if session_id is None else self.resolve_session_id(session_id)
-        with self._errors():
-            return self.repo.verify_trail(sid)
-
-    def history(
-        self, *, session_id: str | None = None, entity: str | None = None, entity_id: str | None = None
-    ) -> list[TrailRecord]:
-        sid = None if session_id is None else self.resolve_session_id(session_id)
-        with self._errors():
-            return self.repo.trail(session_id=sid, entity=entity, entity_id=entity_id)
-
+# Kept importable from here for callers written before the split.
+from mockinspect.services.trail import TrailService  # noqa: E402
 
 __all__ = [
     "InspectionService",
     "TrailService",
+    "check_links",
     "file_digest",
+    "hash_evidence",
     "parse_evidence_argument",
+    "plain",
     "sort_by_significance",
+    "summarise",
 ]

@@ -4,17 +4,33 @@ The only package that imports SQLAlchemy and Alembic. Services open a ``Database
 ``InspectionRepository``; what comes back is domain objects, never rows.
 """
 
-from mockinspect.store.database import Database
-from mockinspect.store.errors import DatabaseInUseError, NotFoundError, ReadOnlyError, StoreError
+from mockinspect.store.database import Database, OpenMode
+from mockinspect.store.errors import (
+    ConflictError,
+    CorruptDatabaseError,
+    DatabaseBusyError,
+    DatabaseInUseError,
+    DiskFullError,
+    NotADatabaseError,
+    NotFoundError,
+    ReadOnlyError,
+    StoreError,
+)
 from mockinspect.store.migrate import MigrationError
 from mockinspect.store.repositories import InspectionRepository
 
 __all__ = [
+    "ConflictError",
+    "CorruptDatabaseError",
     "Database",
+    "DatabaseBusyError",
     "DatabaseInUseError",
+    "DiskFullError",
     "InspectionRepository",
     "MigrationError",
+    "NotADatabaseError",
     "NotFoundError",
+    "OpenMode",
     "ReadOnlyError",
     "StoreError",
 ]

@@ -17,12 +17,13 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select
 
-from mockinspect.domain.audit import TrailAction, TrailProblem, TrailRecord, TrailReport
+from mockinspect.domain.audit import Change, TrailAction, TrailHead, TrailProblem, TrailRecord, TrailReport
+from mockinspect.domain.frozen import content_key
 from mockinspect.store.prepared import Prepared
-from mockinspect.store.tables import AUDITED, FindingRow, TrailRow, audited_columns
+from mockinspect.store.tables import AUDITED, audited_columns, findings_t, frozen_t, meta_t, trail_t
 
 GENESIS = "0" * 64
-_trail = TrailRow.__table__
+_trail = trail_t
 _LAST = select(_trail.c.seq, _trail.c.hash).order_by(_trail.c.seq.desc()).limit(1)
 LAST_SEQ = select(_trail.c.seq).order_by(_trail.c.seq.desc()).limit(1).scalar_subquery()
 LAST_HASH = select(_trail.c.hash).order_by(_trail.c.seq.desc()).limit(1).scalar_subquery()
@@ -93,8 +94,15 @@ class AuditWriter:
         self.reason = reason
         self._pending: list[dict[str, Any]] = []
         self.last: tuple[int | None, str | None] | None = None  # set by a caller that read it
+        self.changes: list[Change] = []  # what this transaction touched, for the listeners
+        self.head: TrailHead | None = None  # the trail head after ``flush``, if it wrote records
+
+    def touch(self, entity: str, entity_id: str, session_id: str | None, action: str = "save") -> None:
+        """Note a change that has no trail record (a draft), so listeners still hear of it."""
+        self.changes.append(Change(entity, entity_id, session_id, action))
 
     def _add(self, action: TrailAction, entity: str, entity_id: str, session_id: str | None, **kw: Any) -> None:
+        self.changes.append(Change(entity, entity_id, session_id, action.value))
         self._pending.append(
             {
                 "at": self.at,
@@ -156,25 +164,70 @@ class AuditWriter:
             row["hash"] = prev = record_hash(row)
         _prepared_insert(conn).executemany(conn, self._pending)
         self._pending = []
+        self.head = TrailHead(seq, prev)
 
 
 def _to_record(row: Any) -> TrailRecord:
-    m = row._mapping
-    return TrailRecord(
-        seq=m["seq"],
-        at=m["at"],
-        who=m["who"],
-        action=TrailAction(m["action"]),
-        entity=m["entity"],
-        entity_id=m["entity_id"],
-        session_id=m["session_id"],
-        field=m["field"],
-        old_value=m["old_value"],
-        new_value=m["new_value"],
-        reason=m["reason"],
-        prev_hash=m["prev_hash"],
-        hash=m["hash"],
-    )
+    m = dict(row._mapping)
+    return TrailRecord(**{**m, "action": TrailAction(m["action"])})
+
+
+def head(conn: Connection) -> TrailHead:
+    """The number of trail records and the newest hash (the genesis hash when empty)."""
+    row = conn.execute(_LAST).first()
+    return TrailHead(0, GENESIS) if row is None else TrailHead(row[0], row[1])
+
+
+def database_id(conn: Connection) -> str | None:
+    return conn.execute(select(meta_t.c.value).where(meta_t.c.key == "database_id")).scalar_one_or_none()
+
+
+def integrity_problem(conn: Connection) -> TrailProblem | None:
+    """SQLite's own check of the file's structure (pages, indexes, constraints)."""
+    rows = [r[0] for r in conn.exec_driver_sql("PRAGMA integrity_check(5)")]
+    if rows == ["ok"]:
+        return None
+    return TrailProblem("integrity", "the database file is damaged: " + "; ".join(str(r) for r in rows))
+
+
+def frozen_problem(conn: Connection) -> TrailProblem | None:
+    """Every frozen question and scenario still hashes to its key."""
+    for key, text in conn.execute(select(frozen_t.c.hash, frozen_t.c.json).order_by(frozen_t.c.hash)):
+        if content_key(text) != key:
+            return TrailProblem(
+                "frozen", f"the frozen content {key[:12]}... was changed after it was stored (its hash does not match)"
+            )
+    return None
+
+
+def anchor_problem(conn: Connection, records: int, expected: TrailHead, what: str) -> TrailProblem | None:
+    """The trail still holds record #``expected.records`` with ``expected.hash``."""
+    if expected.records == 0:
+        return None
+    if records < expected.records:
+        return TrailProblem(
+            "anchor",
+            f"the audit trail has {records} records but {what} recorded {expected.records} "
+            f"(head {expected.hash[:16]}): the newest records were removed",
+            seq=expected.records,
+        )
+    found = conn.execute(select(_trail.c.hash).where(_trail.c.seq == expected.records)).scalar_one_or_none()
+    if found != expected.hash:
+        return TrailProblem(
+            "anchor",
+            f"audit trail record #{expected.records} is not the one {what} recorded "
+            f"(expected {expected.hash[:16]}, found {(found or '-')[:16]}): the trail was rewritten",
+            seq=expected.records,
+        )
+    return None
+
+
+def find_hash(conn: Connection, value: str) -> TrailHead | None:
+    """The record whose hash is ``value`` (or starts with it, 12 hex digits at least)."""
+    stmt = select(_trail.c.seq, _trail.c.hash)
+    stmt = stmt.where(_trail.c.hash == value) if len(value) == 64 else stmt.where(_trail.c.hash.like(value + "%"))
+    rows = conn.execute(stmt.limit(2)).all()
+    return TrailHead(rows[0][0], rows[0][1]) if len(rows) == 1 else None
 
 
 def trail_records(
@@ -204,7 +257,7 @@ def _scoped_rows(conn: Connection, entity: str, session_id: str | None) -> Itera
         elif "session_id" in table.c:
             stmt = stmt.where(table.c.session_id == session_id)
         else:  # link tables belong to a finding
-            findings = FindingRow.__table__
+            findings = findings_t
             stmt = stmt.join(findings, findings.c.id == table.c.finding_id).where(findings.c.session_id == session_id)
     return conn.execute(stmt)
 

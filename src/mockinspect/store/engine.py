@@ -3,7 +3,9 @@
 pysqlite's own transaction handling is switched off (``isolation_level = None``) and we
 emit BEGIN ourselves: ``BEGIN IMMEDIATE`` for a writer, so the write lock is taken up
 front and two writers wait (``busy_timeout``) instead of failing half-way; a plain BEGIN
-for a reader. WAL lets the window read while a write commits; ``synchronous=FULL`` makes
+for a reader. A writing process has both: its reads run on their own connections with a
+deferred BEGIN, so a long read on a worker thread never holds the write lock, and WAL lets
+it run beside a commit; ``synchronous=FULL`` makes
 every commit durable, so a killed process or a power cut loses nothing acknowledged.
 """
 
@@ -26,7 +28,8 @@ NETWORK_FS = frozenset(
 
 def make_engine(path: Path, *, foreign_keys: bool = True, writer: bool = True) -> Engine:
     """An engine for the database file at ``path`` with our pragmas on every connection."""
-    engine = create_engine(URL.create("sqlite", database=str(path)))
+    # Pooled connections may be used by one thread, then another (never two at once).
+    engine = create_engine(URL.create("sqlite", database=str(path)), connect_args={"check_same_thread": False})
     begin = "BEGIN IMMEDIATE" if writer else "BEGIN"
     pragmas = (
         "journal_mode=WAL",

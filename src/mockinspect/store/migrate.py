@@ -13,9 +13,11 @@ Alembic is imported only when an upgrade is needed, so opening a current databas
 from __future__ import annotations
 
 import sqlite3
+import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import Connection, text
 
@@ -23,7 +25,7 @@ from mockinspect.store.engine import make_engine
 from mockinspect.store.errors import StoreError
 from mockinspect.store.tables import metadata
 
-HEAD_REVISION = "0002"  # a test checks this is Alembic's head
+HEAD_REVISION = "0003"  # a test checks this is Alembic's head
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 KEEP_BACKUPS = 5
 _VERSION_TABLE_DDL = (
@@ -59,15 +61,22 @@ def current_revision(conn: Connection) -> str | None:
 
 
 def schema_state(path: Path) -> tuple[bool, str | None]:
-    """(whether the file has any tables, its revision), read without taking a write lock."""
-    if not path.exists():
+    """(whether the file has any tables, its revision), read without a lock and without
+    changing the file: SQLite opens it read-only and none of our pragmas run, so a file
+    that turns out not to be ours is left exactly as it was."""
+    if not path.exists() or path.stat().st_size == 0:
         return False, None
-    engine = make_engine(path, writer=False)
+    uri = f"file:{quote(str(path))}?mode=ro"
+    con = sqlite3.connect(uri, uri=True)
     try:
-        with engine.connect() as conn:
-            return bool(_tables(conn)), current_revision(conn)
+        tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        revision = None
+        if "alembic_version" in tables:
+            row = con.execute("SELECT version_num FROM alembic_version").fetchone()
+            revision = row[0] if row else None
+        return bool(tables), revision
     finally:
-        engine.dispose()
+        con.close()
 
 
 def backup(path: Path, dest_dir: Path, label: str, keep: int = KEEP_BACKUPS) -> Path:
@@ -116,6 +125,10 @@ def prepare(path: Path, *, target: str = "head", foreign_keys: bool = False) -> 
                     metadata.create_all(conn)
                     conn.exec_driver_sql(_VERSION_TABLE_DDL)
                     conn.execute(text("INSERT INTO alembic_version (version_num) VALUES (:v)"), {"v": HEAD_REVISION})
+                    conn.execute(
+                        text("INSERT INTO meta (key, value) VALUES ('database_id', :id), ('created_at', :at)"),
+                        {"id": uuid.uuid4().hex, "at": datetime.now(UTC).isoformat(timespec="seconds")},
+                    )
                 else:
                     _upgrade(conn, target)
         finally:

@@ -6,7 +6,11 @@ machinery than on the DBAPI cursor, which is more than the raw commit itself. Th
 comes from the Core statements compiled for the engine's dialect (so it follows the tables),
 and values go through the column types' own bind/result processors (so rows read and written
 here are the same as those written through SQLAlchemy). It runs inside the caller's
-SQLAlchemy transaction, on that transaction's connection.
+SQLAlchemy transaction, on that transaction's connection, and ``Database.write`` translates
+its raw ``sqlite3`` errors like every other. Result columns are named from the statement
+(by position), not from ``cursor.description``, whose names SQLite leaves unspecified.
+Columns with Python-side defaults are not supported (none of these tables has one; a test
+checks that).
 """
 
 from __future__ import annotations
@@ -32,6 +36,8 @@ class Prepared:
     ) -> None:
         compiled = stmt.compile(dialect=dialect, column_keys=list(column_keys) if column_keys else None)
         self.sql = str(compiled)
+        selected = getattr(stmt, "selected_columns", None)
+        self.columns: list[str] = list(selected.keys()) if selected is not None else []
         self.positional = bool(compiled.positional)
         self.names: list[str] = list(compiled.positiontup or []) if self.positional else []
         self.defaults: dict[str, Any] = dict(compiled.params)
@@ -65,7 +71,7 @@ class Prepared:
         """The first row as a dict by column name, with result processors applied."""
         cursor = self.execute(conn, values)
         row = cursor.fetchone()
-        names = [d[0] for d in cursor.description] if cursor.description else []
+        names = self.columns or ([d[0] for d in cursor.description] if cursor.description else [])
         cursor.close()
         if row is None:
             return None

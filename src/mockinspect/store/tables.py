@@ -12,11 +12,25 @@ how each older schema becomes it. A test checks that both agree.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from mockinspect.domain.bank import ResponseStatus
+from mockinspect.domain.session import Mode, SessionState
 from mockinspect.store.types import UTCDateTime
 
 NAMING = {
@@ -40,11 +54,54 @@ def _session_fk() -> ForeignKey:
     return ForeignKey("sessions.id", ondelete="CASCADE")
 
 
+def _one_of(column: str, values: type) -> str:
+    """A CHECK that ``column`` holds one of an enum's values (the enum is the one source)."""
+    return f"{column} IN ({', '.join(repr(m.value) for m in values)})"
+
+
+class MetaRow(Base):
+    """Facts about the database file itself: its id (which keys its trail anchor), when created."""
+
+    __tablename__ = "meta"
+
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class FrozenRow(Base):
+    """Content a session asked, frozen by the SHA-256 of its canonical JSON (deduplicated).
+
+    ``kind`` is ``question`` (the whole question with its area and bank) or ``scenario``
+    (agenda, persona, draw rules, training settings, area titles). The key is the hash of
+    ``json``, so a changed row is found by re-hashing it.
+    """
+
+    __tablename__ = "frozen_content"
+
+    hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    json: Mapped[str] = mapped_column(Text)
+
+
+class DraftRow(Base):
+    """Typing not yet committed: saved within a second, unaudited, promoted at commit points."""
+
+    __tablename__ = "drafts"
+    __table_args__ = (PrimaryKeyConstraint("session_id", "question_id"),)
+
+    session_id: Mapped[str] = mapped_column(_session_fk())
+    question_id: Mapped[str] = mapped_column(String(80))
+    text: Mapped[str | None] = mapped_column(Text)
+    notes: Mapped[str | None] = mapped_column(Text)
+    answered_by: Mapped[str | None] = mapped_column(String(200))
+    saved_at: Mapped[datetime]
+
+
 class SessionRow(Base):
     __tablename__ = "sessions"
     __table_args__ = (
-        CheckConstraint("mode IN ('audit', 'training')", name="mode"),
-        CheckConstraint("state IN ('open', 'finished')", name="state"),
+        CheckConstraint(_one_of("mode", Mode), name="mode"),
+        CheckConstraint(_one_of("state", SessionState), name="state"),
     )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
@@ -60,6 +117,7 @@ class SessionRow(Base):
     state: Mapped[str] = mapped_column(String(20))
     started_at: Mapped[datetime]
     finished_at: Mapped[datetime | None]
+    scenario_hash: Mapped[str | None] = mapped_column(String(64))  # frozen_content: the scenario as run
 
 
 class ParticipantRow(Base):
@@ -73,7 +131,12 @@ class ParticipantRow(Base):
 
 
 class ScriptItemRow(Base):
-    """The frozen interview script: the exact question version asked, in order."""
+    """The frozen interview script: the exact question version asked, in order.
+
+    ``content_hash`` keys the question's frozen content. A follow-up probe added during the
+    interview has ``parent_id`` (the script item that triggered it) and comes after the
+    questions drawn at the start, in the order probes were added.
+    """
 
     __tablename__ = "script_items"
     __table_args__ = (
@@ -91,21 +154,20 @@ class ScriptItemRow(Base):
     bank_version: Mapped[str] = mapped_column(String(20))
     content_hash: Mapped[str] = mapped_column(String(64))
     prompt: Mapped[str] = mapped_column(Text)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("script_items.id", ondelete="CASCADE"))
 
 
 class ResponseRow(Base):
     __tablename__ = "responses"
     __table_args__ = (
         UniqueConstraint("session_id", "question_id"),
-        CheckConstraint(
-            "status IN ('compliant', 'observation', 'deficient', 'not-applicable', 'deferred')", name="status"
-        ),
+        CheckConstraint(_one_of("status", ResponseStatus), name="status"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     session_id: Mapped[str] = mapped_column(_session_fk())
     question_id: Mapped[str] = mapped_column(String(80))
-    status: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str | None] = mapped_column(String(20))  # None: text saved before a status was chosen
     text: Mapped[str | None] = mapped_column(Text)
     notes: Mapped[str | None] = mapped_column(Text)
     answered_by: Mapped[str | None] = mapped_column(String(200))
@@ -209,16 +271,35 @@ class TrailRow(Base):
 
 # What the trail records for each audited table: the entity name, the key columns that make
 # its id, and the columns whose values it keeps (``updated_at`` is the trail's own ``at``).
-AUDITED: dict[str, tuple[Any, tuple[str, ...]]] = {
-    "session": (SessionRow.__table__, ("id",)),
-    "participant": (ParticipantRow.__table__, ("id",)),
-    "script_item": (ScriptItemRow.__table__, ("id",)),
-    "response": (ResponseRow.__table__, ("id",)),
-    "evidence": (EvidenceRow.__table__, ("id",)),
-    "document_request": (DocumentRequestRow.__table__, ("id",)),
-    "finding": (FindingRow.__table__, ("id",)),
-    "finding_response": (FindingResponseRow.__table__, ("finding_id", "response_id")),
-    "finding_evidence": (FindingEvidenceRow.__table__, ("finding_id", "evidence_id")),
+def table(row: type[Base]) -> Table:
+    """The Core table of a declarative class, typed as one (``__table__`` is typed ``FromClause``)."""
+    return cast(Table, row.__table__)
+
+
+sessions_t = table(SessionRow)
+participants_t = table(ParticipantRow)
+script_t = table(ScriptItemRow)
+responses_t = table(ResponseRow)
+evidence_t = table(EvidenceRow)
+requests_t = table(DocumentRequestRow)
+findings_t = table(FindingRow)
+finding_responses_t = table(FindingResponseRow)
+finding_evidence_t = table(FindingEvidenceRow)
+trail_t = table(TrailRow)
+meta_t = table(MetaRow)
+frozen_t = table(FrozenRow)
+drafts_t = table(DraftRow)
+
+AUDITED: dict[str, tuple[Table, tuple[str, ...]]] = {
+    "session": (sessions_t, ("id",)),
+    "participant": (participants_t, ("id",)),
+    "script_item": (script_t, ("id",)),
+    "response": (responses_t, ("id",)),
+    "evidence": (evidence_t, ("id",)),
+    "document_request": (requests_t, ("id",)),
+    "finding": (findings_t, ("id",)),
+    "finding_response": (finding_responses_t, ("finding_id", "response_id")),
+    "finding_evidence": (finding_evidence_t, ("finding_id", "evidence_id")),
 }
 NOT_AUDITED_COLUMNS = frozenset({"updated_at"})
 

@@ -1,0 +1,38 @@
+"""The composition root and the console entry point: the one module that knows every layer.
+
+With arguments it runs the command line; without them (or with ``gui``) it starts the
+desktop window, once the ``ui`` package exists; until then it shows the command-line help.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+
+def start_gui(argv: list[str]) -> int:
+    """Open the desktop window (``mockinspect.ui``), or say why it cannot be opened."""
+    import importlib
+
+    try:
+        ui = importlib.import_module("mockinspect.ui.main")
+    except ModuleNotFoundError as exc:
+        if exc.name and exc.name.startswith("mockinspect.ui"):
+            from mockinspect.cli import build_parser
+
+            build_parser().print_help()
+            print("mockinspect: the desktop window is not part of this version; use the commands above", file=sys.stderr)
+            return 0
+        raise
+    result: int = ui.main(argv)
+    return result
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from mockinspect.cli import main as cli_main
+
+    return cli_main(argv, gui=start_gui)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

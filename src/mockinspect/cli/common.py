@@ -1,0 +1,82 @@
+"""What the session, finding, evidence, request and trail commands share: opening the
+database as the settings' user, resolving shortened session ids, and printing."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any
+
+from mockinspect.cli import extra_bank_dirs, resolve_db, wants_json
+from mockinspect.cli.output import echo, print_json
+from mockinspect.errors import UserError
+from mockinspect.i18n import tr
+from mockinspect.services import Services
+from mockinspect.services.inspection import plain
+from mockinspect.services.validation import SESSION_ID
+from mockinspect.store import OpenMode
+
+MIN_ID_PREFIX = 4
+
+
+@contextmanager
+def open_services(args: argparse.Namespace, mode: OpenMode) -> Iterator[Services]:
+    from mockinspect.settings import Settings
+
+    services = Services.open(resolve_db(args), user_name=Settings.load().user_name, mode=mode)
+    try:
+        for notice in services.inspection.notices:
+            echo(f"mockinspect: {notice}", file=sys.stderr)
+        yield services
+    finally:
+        services.close()
+
+
+def resolve_session(services: Services, text: str) -> str:
+    """A full session id from a full one or a unique prefix of at least 4 characters."""
+    value = text.strip().lower()
+    if SESSION_ID.match(value):
+        return value
+    if len(value) < MIN_ID_PREFIX:
+        raise UserError(tr("no session '{id}' (give at least {n} characters of its id)", id=text, n=MIN_ID_PREFIX))
+    found = services.inspection.session_ids_starting(value)
+    if not found:
+        raise UserError(tr("no session '{id}'", id=text))
+    if len(found) > 1:
+        raise UserError(tr("'{id}' matches several sessions; give more of the id", id=text))
+    return found[0]
+
+
+def catalogue(args: argparse.Namespace) -> Any:
+    """The available banks and scenarios; broken files among them are warned about on stderr."""
+    from mockinspect.services.banks import BankService
+
+    found = BankService(extra_bank_dirs(args)).catalogue()
+    for line in getattr(found.registry, "warnings", ()):
+        echo(line, file=sys.stderr)
+    return found
+
+
+def emit(args: argparse.Namespace, value: Any, text: str) -> None:
+    """JSON of ``value`` with --json, else the one line ``text``."""
+    if wants_json(args):
+        print_json(plain(value))
+    else:
+        echo(text)
+
+
+def when(moment: datetime | None) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else "-"
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(tr("'{v}' is not a whole number", v=text)) from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(tr("'{v}' must be 0 or more", v=text))
+    return value
