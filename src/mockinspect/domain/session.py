@@ -360,7 +360,8 @@ class SessionSnapshot:
     requests: tuple[DocumentRequest, ...]
     findings: tuple[Finding, ...]
     counts: SessionCounts
-    trail_head: TrailHead
+    trail_head: TrailHead  # of the whole database: what a report prints as its anchor
+    session_trail: TrailHead  # this session's own records: how many, and the newest hash
 
     def question(self, entry: ScriptEntry) -> FrozenQuestion | None:
         return self.questions.get(entry.content_hash)

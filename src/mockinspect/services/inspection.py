@@ -614,7 +614,7 @@ class InspectionService(ServiceBase):
             "findings": [plain(f) for f in sort_by_significance(snap.findings)],
             "counts": plain(snap.counts),
             "outcome": {"id": summary.outcome, "label": summary.outcome_label, "note": summary.outcome_note},
-            "trail": {"records": snap.trail_head.records, "head": snap.trail_head.hash},
+            "trail": {"records": snap.session_trail.records, "last": snap.session_trail.hash},
         }
 
 

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, func, insert, select
 
 from mockinspect.domain.audit import Change, TrailAction, TrailHead, TrailProblem, TrailRecord, TrailReport
 from mockinspect.domain.frozen import content_key
@@ -172,10 +172,16 @@ def _to_record(row: Any) -> TrailRecord:
     return TrailRecord(**{**m, "action": TrailAction(m["action"])})
 
 
-def head(conn: Connection) -> TrailHead:
-    """The number of trail records and the newest hash (the genesis hash when empty)."""
-    row = conn.execute(_LAST).first()
-    return TrailHead(0, GENESIS) if row is None else TrailHead(row[0], row[1])
+def head(conn: Connection, session_id: str | None = None) -> TrailHead:
+    """The number of trail records and the newest hash (the genesis hash when empty);
+    with ``session_id``, the number of that session's records and the newest of them."""
+    if session_id is None:
+        row = conn.execute(_LAST).first()
+        return TrailHead(0, GENESIS) if row is None else TrailHead(row[0], row[1])
+    mine = _trail.c.session_id == session_id
+    count = conn.execute(select(func.count()).where(mine)).scalar_one()
+    last = conn.execute(select(_trail.c.hash).where(mine).order_by(_trail.c.seq.desc()).limit(1)).scalar()
+    return TrailHead(count, last or GENESIS)
 
 
 def database_id(conn: Connection) -> str | None:

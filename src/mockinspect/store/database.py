@@ -42,6 +42,8 @@ def check_database_path(path: Path) -> None:
     """
     try:
         info = path.stat()
+    except NotADirectoryError:
+        raise NotADatabaseError(f"cannot use the database {path}: a part of the path is a file, not a folder") from None
     except FileNotFoundError:
         parent = path.parent
         if parent.exists() and not parent.is_dir():

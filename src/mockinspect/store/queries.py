@@ -109,6 +109,7 @@ class QueryRepository:
                 findings=tuple(load_findings(conn, findings_t.c.session_id == session_id)),
                 counts=load_counts(conn, session_id),
                 trail_head=trail.head(conn),
+                session_trail=trail.head(conn, session_id),
             )
 
     # -- audit trail ----------------------------------------------------------------------
