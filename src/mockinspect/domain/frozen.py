@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -204,3 +204,34 @@ class FrozenScenario:
             request_minutes=drill.get("expected_minutes") if isinstance(drill, Mapping) else None,
             raw=raw,
         )
+
+
+class FrozenQuestions(Mapping[str, FrozenQuestion]):
+    """The frozen questions of a session by content hash, parsed when first looked up
+    (a 5,000-question session reads its JSON texts at once, but parses only what is shown)."""
+
+    def __init__(self, texts: Mapping[str, str]) -> None:
+        self._texts = dict(texts)
+        self._parsed: dict[str, FrozenQuestion | None] = {}
+
+    def __getitem__(self, key: str) -> FrozenQuestion:
+        if key not in self._parsed:
+            try:
+                self._parsed[key] = FrozenQuestion.from_json(key, self._texts[key])
+            except ValueError:
+                self._parsed[key] = None  # damaged: verify reports it; the script keeps the prompt
+        found = self._parsed[key]
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._texts)
+
+    def __len__(self) -> int:
+        return len(self._texts)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Mapping) and dict(self.items()) == dict(other.items())
+
+    __hash__ = None  # type: ignore[assignment]

@@ -15,7 +15,7 @@ from typing import Any, NewType
 
 from mockinspect.domain.audit import TrailHead
 from mockinspect.domain.bank import Grade, ResponseStatus
-from mockinspect.domain.frozen import FrozenQuestion, FrozenScenario
+from mockinspect.domain.frozen import FrozenQuestion, FrozenQuestions, FrozenScenario
 
 SessionId = NewType("SessionId", str)
 """A full session id (32 lower-case hex digits). Only the CLI accepts a shortened one."""
@@ -353,7 +353,7 @@ class SessionSnapshot:
     session: Session
     scenario: FrozenScenario | None
     script: tuple[ScriptEntry, ...]
-    questions: Mapping[str, FrozenQuestion]
+    questions: FrozenQuestions  # by content hash, parsed on first look-up
     responses: Mapping[str, Response]  # by question id
     drafts: Mapping[str, Draft]  # by question id: typing not yet committed
     evidence: tuple[EvidenceLink, ...]

@@ -42,6 +42,7 @@ from mockinspect.domain.session import (
     ResponsePatch,
     ScriptEntry,
     Session,
+    SessionCounts,
     SessionListItem,
     SessionPatch,
     SessionSnapshot,
@@ -589,13 +590,15 @@ class InspectionService(ServiceBase):
 
     def summary(self, session_id: str) -> SessionSummary:
         """What the window's session header and the report's executive summary show."""
-        return summarise(self.snapshot(session_id))
+        with user_errors():
+            session, counts, found = self.repo.summary_parts(check_session_id(session_id))
+        return summarise(session, counts, found)
 
     def export(self, session_id: str) -> dict[str, Any]:
         """Everything stored about a session as plain JSON-ready data (for scripts)."""
         snap = self.snapshot(session_id)
         checks = {c.link.id: c for c in check_links(snap.evidence)}
-        summary = summarise(snap)
+        summary = summarise(snap.session, snap.counts, snap.findings)
         return {
             "format": 1,
             "session": plain(snap.session),
@@ -653,19 +656,20 @@ def check_links(links: Sequence[EvidenceLink]) -> list[EvidenceCheck]:
     return checks
 
 
-def summarise(snap: SessionSnapshot) -> SessionSummary:
-    found = sort_by_significance(snap.findings)
+def summarise(session: Session, counts: SessionCounts, findings: Sequence[Finding]) -> SessionSummary:
+    """Rank the findings, rate their risk and give the persona's indicative outcome."""
+    found = sort_by_significance(findings)
     matrix = rules.risk_matrix()
     levels = {
         f.id: matrix.level(f.severity, f.occurrence).id
         for f in found
         if f.severity is not None and f.occurrence is not None
     }
-    persona = rules.persona_rules(snap.session.persona)
-    outcome = persona.outcome({Grade(g): n for g, n in snap.counts.findings_by_grade.items()})
+    persona = rules.persona_rules(session.persona)
+    outcome = persona.outcome({Grade(g): n for g, n in counts.findings_by_grade.items()})
     return SessionSummary(
-        session=snap.session,
-        counts=snap.counts,
+        session=session,
+        counts=counts,
         findings=tuple(found),
         outcome=outcome.outcome,
         outcome_label=outcome.label,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Connection, and_, case, func, literal, select
 
 from mockinspect.domain.audit import TrailHead, TrailProblem, TrailRecord, TrailReport
-from mockinspect.domain.session import FindingStatus, SessionCounts, SessionSnapshot
+from mockinspect.domain.session import Finding, FindingStatus, Session, SessionCounts, SessionSnapshot
 from mockinspect.store import audit as trail
 from mockinspect.store.database import Database
 from mockinspect.store.rows import (
@@ -92,6 +92,13 @@ class QueryRepository:
         with self.db.read() as conn:
             require_session(conn, session_id)
             return load_counts(conn, session_id)
+
+    def summary_parts(self, session_id: str) -> tuple[Session, SessionCounts, list[Finding]]:
+        """What a summary needs (the session, its counts, its findings), in one transaction."""
+        with self.db.read() as conn:
+            session = load_session(conn, session_id)
+            counts = load_counts(conn, session_id)
+            return session, counts, load_findings(conn, findings_t.c.session_id == session_id)
 
     def snapshot(self, session_id: str) -> SessionSnapshot:
         """Everything about one session, read in one transaction (one consistent moment)."""

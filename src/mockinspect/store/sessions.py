@@ -9,7 +9,7 @@ from uuid import uuid4
 from sqlalchemy import Connection, func, insert, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from mockinspect.domain.frozen import FrozenQuestion, FrozenScenario
+from mockinspect.domain.frozen import FrozenQuestions, FrozenScenario
 from mockinspect.domain.session import Mode, ScriptEntry, Session, SessionListItem, SessionState
 from mockinspect.store import audit as trail
 from mockinspect.store.audit import AuditWriter
@@ -45,18 +45,12 @@ def store_frozen(conn: Connection, frozen: Mapping[str, tuple[str, str]]) -> Non
     conn.execute(sqlite_insert(frozen_t).on_conflict_do_nothing(index_elements=["hash"]), rows)
 
 
-def load_frozen_questions(conn: Connection, session_id: str) -> dict[str, FrozenQuestion]:
+def load_frozen_questions(conn: Connection, session_id: str) -> FrozenQuestions:
     hashes = select(script_t.c.content_hash).where(script_t.c.session_id == session_id)
     rows = conn.execute(
         select(frozen_t.c.hash, frozen_t.c.json).where(frozen_t.c.hash.in_(hashes), frozen_t.c.kind == "question")
     )
-    out = {}
-    for key, text in rows:
-        try:
-            out[key] = FrozenQuestion.from_json(key, text)
-        except ValueError:
-            continue  # verify reports a damaged row; the screen shows the prompt kept in the script
-    return out
+    return FrozenQuestions({key: text for key, text in rows})
 
 
 def load_frozen_scenario(conn: Connection, session_id: str) -> FrozenScenario | None:
@@ -221,7 +215,7 @@ class SessionRepository:
             require_session(conn, session_id)
             return load_script(conn, session_id)
 
-    def frozen_questions(self, session_id: str) -> dict[str, FrozenQuestion]:
+    def frozen_questions(self, session_id: str) -> FrozenQuestions:
         with self.db.read() as conn:
             require_session(conn, session_id)
             return load_frozen_questions(conn, session_id)
