@@ -15,9 +15,9 @@ from mockinspect.cli.output import echo, print_json
 from mockinspect.errors import UserError
 from mockinspect.i18n import tr
 from mockinspect.services import Services
+from mockinspect.services.base import OpenMode
 from mockinspect.services.inspection import plain
 from mockinspect.services.validation import SESSION_ID
-from mockinspect.store import OpenMode
 
 MIN_ID_PREFIX = 4
 

@@ -13,6 +13,8 @@ from mockinspect.errors import UserError
 from mockinspect.i18n import tr
 from mockinspect.store import Database, InspectionRepository, OpenMode, StoreError
 
+__all__ = ["OpenMode", "ServiceBase", "open_database", "user_errors"]
+
 
 @contextmanager
 def user_errors() -> Iterator[None]:

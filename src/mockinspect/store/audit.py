@@ -57,7 +57,7 @@ def utc_stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
-def record_hash(row: Mapping[str, Any]) -> str:
+def record_hash(row: Mapping[Any, Any]) -> str:
     payload = json.dumps(
         [
             row["seq"],
@@ -79,7 +79,7 @@ def record_hash(row: Mapping[str, Any]) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def entity_key(entity: str, values: Mapping[str, Any]) -> str:
+def entity_key(entity: str, values: Mapping[Any, Any]) -> str:
     _, keys = AUDITED[entity]
     return ":".join(str(values[k]) for k in keys)
 
@@ -118,12 +118,12 @@ class AuditWriter:
             }
         )
 
-    def created(self, entity: str, session_id: str | None, values: Mapping[str, Any]) -> None:
+    def created(self, entity: str, session_id: str | None, values: Mapping[Any, Any]) -> None:
         record = {c: values.get(c) for c in audited_columns(entity)}
         self._add(TrailAction.CREATE, entity, entity_key(entity, values), session_id, new_value=dumps(record))
 
     def updated(
-        self, entity: str, entity_id: str, session_id: str | None, old: Mapping[str, Any], new: Mapping[str, Any]
+        self, entity: str, entity_id: str, session_id: str | None, old: Mapping[Any, Any], new: Mapping[Any, Any]
     ) -> None:
         audited = audited_columns(entity)
         for name, value in new.items():
@@ -138,7 +138,7 @@ class AuditWriter:
                     new_value=dumps(value),
                 )
 
-    def deleted(self, entity: str, session_id: str | None, values: Mapping[str, Any]) -> None:
+    def deleted(self, entity: str, session_id: str | None, values: Mapping[Any, Any]) -> None:
         record = {c: values.get(c) for c in audited_columns(entity)}
         self._add(TrailAction.DELETE, entity, entity_key(entity, values), session_id, old_value=dumps(record))
 
@@ -154,9 +154,9 @@ class AuditWriter:
         if not self._pending:
             return
         if last is None:
-            row = conn.execute(_LAST).first()
-            last = (row[0], row[1]) if row else (None, None)
-        seq, prev = (last[0], last[1]) if last[0] is not None else (0, GENESIS)
+            newest = conn.execute(_LAST).first()
+            last = (newest[0], newest[1]) if newest else (None, None)
+        seq, prev = (last[0], last[1] or GENESIS) if last[0] is not None else (0, GENESIS)
         for row in self._pending:
             seq += 1
             row["seq"] = seq

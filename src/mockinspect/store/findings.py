@@ -35,11 +35,11 @@ class FindingRepository:
     # -- document requests --------------------------------------------------------------
 
     def add_document_request(
-        self, session_id: str, values: Mapping[str, Any], *, who: str, reason: str | None = None
+        self, session_id: str, values: Mapping[Any, Any], *, who: str, reason: str | None = None
     ) -> DocumentRequest:
         with self.db.write(who, reason) as (conn, audit):
             check_open(require_session(conn, session_id), reason)
-            row = {c.name: None for c in requests_t.columns if c.name != "id"}
+            row: dict[str, Any] = {c.name: None for c in requests_t.columns if c.name != "id"}
             row.update(values)
             row["session_id"] = session_id
             row["status"] = row["status"] or DocumentRequestStatus.OPEN.value
@@ -49,7 +49,7 @@ class FindingRepository:
         return request_from(row)
 
     def update_document_request(
-        self, request_id: int, changes: Mapping[str, Any], *, who: str, reason: str | None = None
+        self, request_id: int, changes: Mapping[Any, Any], *, who: str, reason: str | None = None
     ) -> DocumentRequest:
         unknown = set(changes) - set(REQUEST_FIELDS)
         if unknown:
@@ -92,7 +92,7 @@ class FindingRepository:
     def add_finding(
         self,
         session_id: str,
-        values: Mapping[str, Any],
+        values: Mapping[Any, Any],
         response_ids: Sequence[int] = (),
         evidence_ids: Sequence[int] = (),
         *,
@@ -101,7 +101,7 @@ class FindingRepository:
     ) -> Finding:
         with self.db.write(who, reason) as (conn, audit):
             check_open(require_session(conn, session_id), reason)
-            row = {c.name: None for c in findings_t.columns if c.name != "id"}
+            row: dict[str, Any] = {c.name: None for c in findings_t.columns if c.name != "id"}
             row.update(values)
             row.update(
                 session_id=session_id,
@@ -120,7 +120,7 @@ class FindingRepository:
     def update_finding(
         self,
         finding_id: int,
-        changes: Mapping[str, Any],
+        changes: Mapping[Any, Any],
         *,
         response_ids: Sequence[int] | None = None,
         evidence_ids: Sequence[int] | None = None,

@@ -16,11 +16,12 @@ checks that).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Connection
 from sqlalchemy.engine import Dialect
 from sqlalchemy.sql import ClauseElement
+from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.types import TypeEngine
 
 
@@ -34,7 +35,9 @@ class Prepared:
         types: Mapping[str, TypeEngine[Any]] | None = None,
         result_types: Mapping[str, TypeEngine[Any]] | None = None,
     ) -> None:
-        compiled = stmt.compile(dialect=dialect, column_keys=list(column_keys) if column_keys else None)
+        compiled = cast(
+            SQLCompiler, stmt.compile(dialect=dialect, column_keys=list(column_keys) if column_keys else None)
+        )
         self.sql = str(compiled)
         selected = getattr(stmt, "selected_columns", None)
         self.columns: list[str] = list(selected.keys()) if selected is not None else []

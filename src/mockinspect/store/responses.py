@@ -132,7 +132,7 @@ class ResponseRepository:
     # -- drafts -----------------------------------------------------------------------------
 
     def save_draft(
-        self, session_id: str, question_id: str, fields: Mapping[str, Any], *, origin: object | None = None
+        self, session_id: str, question_id: str, fields: Mapping[Any, Any], *, origin: object | None = None
     ) -> Draft:
         """Upsert the draft of one answer (unaudited; fields left out keep their value)."""
         with self.db.write("", None, origin=origin) as (conn, audit):
@@ -174,8 +174,8 @@ class ResponseRepository:
         self,
         session_id: str,
         question_id: str,
-        fields: Mapping[str, Any],
-        evidence: Sequence[Mapping[str, Any]] = (),
+        fields: Mapping[Any, Any],
+        evidence: Sequence[Mapping[Any, Any]] = (),
         *,
         who: str,
         reason: str | None = None,
@@ -282,7 +282,7 @@ class ResponseRepository:
         self,
         session_id: str,
         response_id: int | None,
-        item: Mapping[str, Any],
+        item: Mapping[Any, Any],
         *,
         who: str,
         reason: str | None = None,
@@ -327,9 +327,9 @@ class ResponseRepository:
 
 
 def add_evidence_row(
-    conn: Connection, audit: AuditWriter, session_id: str, response_id: int | None, item: Mapping[str, Any]
+    conn: Connection, audit: AuditWriter, session_id: str, response_id: int | None, item: Mapping[Any, Any]
 ) -> EvidenceLink:
-    row = {c.name: None for c in evidence_t.columns if c.name != "id"}
+    row: dict[str, Any] = {c.name: None for c in evidence_t.columns if c.name != "id"}
     row.update(item)
     row.update(session_id=session_id, response_id=response_id, created_at=audit.moment)
     row["id"] = conn.execute(insert(evidence_t).returning(evidence_t.c.id), row).scalar_one()

@@ -59,11 +59,15 @@ def _optional(kind: Callable[[Any], T]) -> Callable[[Any], T | None]:
     return lambda value: None if value is None else kind(value)
 
 
-def row_to(cls: type[T], row: Mapping[str, Any], what: str, /, **convert: Converter) -> T:
+def constant(value: Any) -> Converter:
+    """A converter that gives ``value`` whatever the row holds (for fields not in the row)."""
+    return lambda _: value
+
+
+def row_to(cls: type[T], row: Mapping[Any, Any], what: str, /, **convert: Converter) -> T:
     """A ``cls`` dataclass from the row's columns of the same names, with ``convert`` applied.
 
-    Extra keyword values that are not converters may be passed through ``convert`` as
-    constants by wrapping them: ``field=lambda _: value``.
+    A field the row does not hold gets its value from ``constant(value)``.
     """
     values: dict[str, Any] = {}
     for f in dataclasses.fields(cls):  # type: ignore[arg-type]
@@ -80,18 +84,18 @@ def row_to(cls: type[T], row: Mapping[str, Any], what: str, /, **convert: Conver
     return cls(**values)
 
 
-def session_from(row: Mapping[str, Any], participants: Sequence[Participant] = ()) -> Session:
+def session_from(row: Mapping[Any, Any], participants: Sequence[Participant] = ()) -> Session:
     return row_to(
         Session,
         row,
         f"session {row.get('id')}",
         mode=Mode,
         state=SessionState,
-        participants=lambda _: tuple(participants),
+        participants=constant(tuple(participants)),
     )
 
 
-def response_from(row: Mapping[str, Any]) -> Response:
+def response_from(row: Mapping[Any, Any]) -> Response:
     return row_to(
         Response,
         row,
@@ -101,19 +105,19 @@ def response_from(row: Mapping[str, Any]) -> Response:
     )
 
 
-def evidence_from(row: Mapping[str, Any]) -> EvidenceLink:
+def evidence_from(row: Mapping[Any, Any]) -> EvidenceLink:
     return row_to(EvidenceLink, row, f"evidence link {row.get('id')}", kind=EvidenceKind)
 
 
-def request_from(row: Mapping[str, Any]) -> DocumentRequest:
+def request_from(row: Mapping[Any, Any]) -> DocumentRequest:
     return row_to(DocumentRequest, row, f"document request {row.get('id')}", status=DocumentRequestStatus)
 
 
-def draft_from(row: Mapping[str, Any]) -> Draft:
+def draft_from(row: Mapping[Any, Any]) -> Draft:
     return row_to(Draft, row, f"the draft of {row.get('question_id')}")
 
 
-def finding_from(row: Mapping[str, Any], links: Sequence[tuple[int, str]], evidence_ids: Sequence[int]) -> Finding:
+def finding_from(row: Mapping[Any, Any], links: Sequence[tuple[int, str]], evidence_ids: Sequence[int]) -> Finding:
     return row_to(
         Finding,
         row,
@@ -121,16 +125,16 @@ def finding_from(row: Mapping[str, Any], links: Sequence[tuple[int, str]], evide
         grade=Grade,
         status=FindingStatus,
         citations=lambda v: tuple(str(x) for x in _tuple(v)),
-        response_ids=lambda _: tuple(rid for rid, _ in links),
-        question_ids=lambda _: tuple(qid for _, qid in links),
-        evidence_ids=lambda _: tuple(evidence_ids),
+        response_ids=constant(tuple(rid for rid, _ in links)),
+        question_ids=constant(tuple(qid for _, qid in links)),
+        evidence_ids=constant(tuple(evidence_ids)),
     )
 
 
 # -- loaders on an open connection (so a snapshot reads everything in one transaction) ----------
 
 
-def require_session(conn: Connection, session_id: str) -> Mapping[str, Any]:
+def require_session(conn: Connection, session_id: str) -> Mapping[Any, Any]:
     row = conn.execute(select(sessions_t).where(sessions_t.c.id == session_id)).mappings().first()
     if row is None:
         raise NotFoundError(f"no session {session_id}")

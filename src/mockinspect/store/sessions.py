@@ -15,7 +15,7 @@ from mockinspect.store import audit as trail
 from mockinspect.store.audit import AuditWriter
 from mockinspect.store.database import Database
 from mockinspect.store.errors import NotFoundError, ReadOnlyError
-from mockinspect.store.rows import load_script, load_session, require_session, row_to
+from mockinspect.store.rows import constant, load_script, load_session, require_session, row_to
 from mockinspect.store.tables import (
     findings_t,
     frozen_t,
@@ -28,7 +28,7 @@ from mockinspect.store.tables import (
 SESSION_FIELDS = ("site", "address", "lead", "state", "finished_at")
 
 
-def check_open(row: Mapping[str, Any], reason: str | None) -> None:
+def check_open(row: Mapping[Any, Any], reason: str | None) -> None:
     """A finished session refuses changes unless a reason is given (kept in the trail)."""
     if row["state"] == SessionState.FINISHED.value and not (reason and reason.strip()):
         raise ReadOnlyError(
@@ -73,9 +73,9 @@ class SessionRepository:
 
     def create_session(
         self,
-        values: Mapping[str, Any],
-        script: Iterable[Mapping[str, Any]],
-        participants: Iterable[Mapping[str, Any]],
+        values: Mapping[Any, Any],
+        script: Iterable[Mapping[Any, Any]],
+        participants: Iterable[Mapping[Any, Any]],
         frozen: Mapping[str, tuple[str, str]],
         *,
         who: str,
@@ -113,7 +113,7 @@ class SessionRepository:
         self,
         session_id: str,
         parent_question_id: str,
-        item: Mapping[str, Any],
+        item: Mapping[Any, Any],
         frozen: Mapping[str, tuple[str, str]],
         *,
         who: str,
@@ -149,7 +149,7 @@ class SessionRepository:
             return entry, True
 
     def update_session(
-        self, session_id: str, changes: Mapping[str, Any], *, who: str, reason: str | None = None
+        self, session_id: str, changes: Mapping[Any, Any], *, who: str, reason: str | None = None
     ) -> Session:
         unknown = set(changes) - set(SESSION_FIELDS)
         if unknown:
@@ -205,7 +205,7 @@ class SessionRepository:
                     f"session {r['id']}",
                     mode=Mode,
                     state=SessionState,
-                    findings_by_grade=lambda _, sid=r["id"]: grades.get(sid, {}),
+                    findings_by_grade=constant(grades.get(r["id"], {})),
                 )
                 for r in conn.execute(stmt).mappings()
             ]

@@ -12,6 +12,7 @@ how each older schema becomes it. A test checks that both agree.
 from __future__ import annotations
 
 from datetime import datetime
+from enum import Enum
 from typing import Any, cast
 
 from sqlalchemy import (
@@ -54,7 +55,7 @@ def _session_fk() -> ForeignKey:
     return ForeignKey("sessions.id", ondelete="CASCADE")
 
 
-def _one_of(column: str, values: type) -> str:
+def _one_of(column: str, values: type[Enum]) -> str:
     """A CHECK that ``column`` holds one of an enum's values (the enum is the one source)."""
     return f"{column} IN ({', '.join(repr(m.value) for m in values)})"
 
