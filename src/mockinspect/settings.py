@@ -29,11 +29,24 @@ def os_user_name() -> str:
 class Settings(BaseModel):
     """What the user chose; ``user_name`` is who the audit trail records."""
 
-    model_config = ConfigDict(extra="ignore")
+    # Keys this version does not know are kept and written back, so an older version
+    # never deletes a newer one's settings.
+    model_config = ConfigDict(extra="allow")
 
-    user_name: str = Field(default_factory=os_user_name, min_length=1)
-    language: str = "en"
-    autosave_seconds: float = Field(1.0, gt=0, le=60)
+    user_name: str = Field(
+        default_factory=os_user_name,
+        min_length=1,
+        title="Your name",
+        description="Who the audit trail records for every change you make.",
+    )
+    language: str = Field("en", pattern=r"^[a-z]{2}(-[A-Z]{2})?$", title="Language")
+    autosave_seconds: float = Field(
+        1.0,
+        gt=0,
+        le=1.0,
+        title="Draft save delay",
+        description="Seconds of quiet typing before a draft is saved (at most 1: nothing typed is older).",
+    )
 
     @classmethod
     def path(cls) -> Path:
@@ -58,6 +71,9 @@ class Settings(BaseModel):
         path = self.path()
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".json.tmp")
-        tmp.write_text(json.dumps(self.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        with open(tmp, "w", encoding="utf-8") as handle:
+            handle.write(json.dumps(self.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
         os.replace(tmp, path)
         return path

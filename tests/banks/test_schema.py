@@ -8,15 +8,23 @@ import jsonschema
 import pytest
 
 from mockinspect.banks import yaml12
-from mockinspect.banks.schema import DRAFT_07_KEYWORDS, bank_schema, dumps, scenario_schema
+from mockinspect.banks.schema import (
+    DRAFT_07_KEYWORDS,
+    bank_schema,
+    bank_v1_schema,
+    documents_schema,
+    dumps,
+    scenario_schema,
+)
 from mockinspect.resources import question_banks_dir
 
-from .conftest import VALID_BANK, VALID_SCENARIO
+from .conftest import VALID_BANK, VALID_BANK2, VALID_SCENARIO
 
-SCHEMAS = {"bank": bank_schema, "scenario": scenario_schema}
+SCHEMAS = {"bank": bank_schema, "scenario": scenario_schema, "documents": documents_schema, "bank-1": bank_v1_schema}
+PUBLISHED = ("bank", "scenario", "documents")
 
 
-@pytest.mark.parametrize("kind", SCHEMAS)
+@pytest.mark.parametrize("kind", PUBLISHED)
 def test_published_copy_is_in_sync(kind):
     published = question_banks_dir() / "schema" / f"{kind}.schema.json"
     assert published.read_text(encoding="utf-8") == dumps(SCHEMAS[kind]()), "run: make schema"
@@ -45,13 +53,15 @@ def test_only_draft_07_keywords(kind):
     jsonschema.Draft7Validator.check_schema(schema)
 
 
-@pytest.mark.parametrize(("kind", "text"), [("bank", VALID_BANK), ("scenario", VALID_SCENARIO)])
+@pytest.mark.parametrize(
+    ("kind", "text"), [("bank-1", VALID_BANK), ("bank", VALID_BANK2), ("scenario", VALID_SCENARIO)]
+)
 def test_schema_accepts_what_the_loader_accepts(kind, text):
     jsonschema.Draft7Validator(SCHEMAS[kind]()).validate(yaml12.parse(text).data)
 
 
 def test_schema_rejects_a_typo_as_the_loader_does():
-    data = yaml12.parse(VALID_BANK.replace("intent: Audit", "intnet: Audit")).data
+    data = yaml12.parse(VALID_BANK2.replace("intent: Audit", "intnet: Audit")).data
     errors = list(jsonschema.Draft7Validator(bank_schema()).iter_errors(data))
     assert errors
 
@@ -59,10 +69,12 @@ def test_schema_rejects_a_typo_as_the_loader_does():
 def test_bundled_banks_pass_the_schema():
     folder = question_banks_dir()
     files = sorted((folder / "banks").glob("*.yaml")) + sorted((folder / "scenarios").glob("*.yaml"))
+    files.append(folder / "documents.yaml")
     assert files
     for path in files:
         data = yaml12.parse(path.read_text(encoding="utf-8")).data
-        jsonschema.Draft7Validator(SCHEMAS[data["kind"]]()).validate(data)
+        kind = "bank-1" if data["kind"] == "bank" and data.get("format") != 2 else data["kind"]
+        jsonschema.Draft7Validator(SCHEMAS[kind]()).validate(data)
 
 
 def test_schema_is_valid_json_text():

@@ -89,7 +89,7 @@ def test_undeclared_document_area_and_key_point(write):
     )
     problems = validate(write("b.yaml", text))
     messages = [p.message for p in problems]
-    assert any("document 'EU-GMP-Annex-99' is not declared" in m for m in messages)
+    assert any("document 'EU-GMP-Annex-99' is not in documents.yaml" in m for m in messages)
     assert any("area 'qc-lab' is not declared" in m for m in messages)
     assert any("'after' is not one of this question's key points" in m for m in messages)
     assert len(problems) == 3

@@ -18,10 +18,11 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from mockinspect import __version__
-from mockinspect.banks.loader import KINDS, LoadedFile, load_text, read_text
+from mockinspect.banks.loader import MODELS, LoadedFile, build, load_text, read_text
+from mockinspect.banks.problems import BankFileError
 from mockinspect.paths import user_cache_dir
 
-FORMAT_REVISION = 2
+FORMAT_REVISION = 3
 MAX_ENTRIES = 256
 STALE_TMP_SECONDS = 300  # a *.tmp older than this is a leftover of a crashed write
 
@@ -43,23 +44,25 @@ class BankCache:
         entry = self._entry(sha256)
         try:
             payload = entry.read_bytes()
-            kind, _, body = payload.partition(b"\n")
-            doc = KINDS[kind.decode()].model_validate_json(body)
+            tag, _, body = payload.partition(b"\n")
+            model = MODELS[tag.decode()].model_validate_json(body)
+            loaded = build(path, tag.decode(), model, sha256)
             self._touch(entry)
-            return LoadedFile(path, doc, sha256)
-        except (OSError, KeyError, UnicodeDecodeError, ValidationError):
+            return loaded
+        except (OSError, KeyError, UnicodeDecodeError, ValidationError, BankFileError):
             pass
         loaded = load_text(path, text, sha256)
         self._store(entry, loaded)
         return loaded
 
     def _store(self, entry: Path, loaded: LoadedFile) -> None:
-        body = loaded.doc.model_dump_json(by_alias=True, exclude_defaults=True)
+        model = loaded.source if loaded.source is not None else loaded.doc
+        body = model.model_dump_json(by_alias=True, exclude_defaults=True)
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
             with os.fdopen(fd, "wb") as out:
-                out.write(loaded.doc.kind.encode() + b"\n" + body.encode("utf-8"))
+                out.write((loaded.tag or loaded.doc.kind).encode() + b"\n" + body.encode("utf-8"))
             os.replace(tmp, entry)
             self._prune()
         except OSError:

@@ -17,24 +17,52 @@ from pydantic import ValidationError
 from yaml.nodes import Node
 
 from mockinspect.banks import yaml12
+from mockinspect.banks.format2 import BankFile, DocumentRegistry, LocMap, convert
 from mockinspect.banks.problems import BankFileError, Problem
 from mockinspect.domain.bank import ID_PATTERN, LANGUAGE_PATTERN, VERSION_PATTERN, Bank
 from mockinspect.domain.scenario import Scenario
 from mockinspect.i18n import tr
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
-KINDS: dict[str, type[Bank] | type[Scenario]] = {"bank": Bank, "scenario": Scenario}
+Doc = Bank | Scenario | DocumentRegistry
+FileModel = Bank | Scenario | DocumentRegistry | BankFile
+# What a file is validated against, by the tag the cache stores it under.
+MODELS: dict[str, type[Bank] | type[Scenario] | type[DocumentRegistry] | type[BankFile]] = {
+    "bank": Bank,
+    "bank2": BankFile,
+    "scenario": Scenario,
+    "documents": DocumentRegistry,
+}
+KINDS = MODELS  # the name older code imports
+
+
+def model_tag(data: dict[str, Any]) -> str | None:
+    """Which model a file's top level asks for: its ``kind``, and ``format: 2`` for banks."""
+    kind = data.get("kind")
+    if kind == "bank" and data.get("format") == 2:
+        return "bank2"
+    return kind if isinstance(kind, str) and kind in MODELS else None
 
 
 @dataclass
 class LoadedFile:
-    """A file that loaded: its object, its content hash and (when parsed now) its node tree."""
+    """A file that loaded: its object, its content hash and (when parsed now) its node tree.
+
+    ``doc`` is the domain object. For a format-2 bank, ``locmap`` maps the domain's
+    locations to the file's, so ``problem()`` points where the author wrote the value;
+    ``source`` is the validated file model (what the cache stores). ``notices`` are
+    remarks that are not problems (a format-1 bank: migrate it).
+    """
 
     path: Path
-    doc: Bank | Scenario
+    doc: Doc
     sha256: str
     _root: Node | None = field(default=None, repr=False)
     _root_parsed: bool = field(default=False, repr=False)
+    source: FileModel | None = field(default=None, repr=False)
+    locmap: LocMap | None = field(default=None, repr=False)
+    notices: list[str] = field(default_factory=list)
+    tag: str = ""
 
     def position(self, loc: tuple[object, ...], *, key: bool = False) -> tuple[int, int]:
         """Line and column of ``loc`` in the file; parses again only if the tree is not kept.
@@ -53,9 +81,36 @@ class LoadedFile:
             self._root_parsed = True
         return yaml12.locate(self._root, loc, key=key)
 
-    def problem(self, loc: tuple[object, ...], message: str, *, key: bool = False) -> Problem:
+    def problem_at(self, loc: tuple[object, ...], message: str, *, key: bool = False) -> Problem:
+        """A problem at a location in the file itself (no translation)."""
         line, col = self.position(loc, key=key)
         return Problem(str(self.path), line, col, message)
+
+    def problem(self, loc: tuple[object, ...], message: str, *, key: bool = False) -> Problem:
+        """A problem at a domain location (translated to the file's for format 2)."""
+        if self.locmap is not None:
+            loc, at_key = self.locmap.translate(loc)
+            key = key or at_key
+        line, col = self.position(loc, key=key)
+        return Problem(str(self.path), line, col, message)
+
+
+def build(path: Path, tag: str, model: FileModel, sha256: str, root: Node | None = None) -> LoadedFile:
+    """The LoadedFile for a validated file model (format-2 banks are converted here)."""
+    if isinstance(model, BankFile):
+        bank, locmap, problems = convert(model)
+        loaded = LoadedFile(path, bank, sha256, root, root is not None, model, locmap, tag=tag)
+        if problems:
+            raise BankFileError(
+                sorted(loaded.problem_at(loc, msg, key=len(loc) > 1 and loc[-2] == "terms") for loc, msg in problems)
+            )
+        return loaded
+    loaded = LoadedFile(path, model, sha256, root, root is not None, model, tag=tag)
+    if tag == "bank":
+        loaded.notices.append(
+            tr("notice: {path}: bank format 1 still loads; run: mockinspect bank migrate {path}", path=path)
+        )
+    return loaded
 
 
 _NOT_REGULAR = (
@@ -146,20 +201,22 @@ def load_text(path: Path, text: str, sha256: str) -> LoadedFile:
         problems.append(Problem(name, 1, 1, tr("expected a mapping with 'kind: bank' or 'kind: scenario' at the top")))
         raise BankFileError(problems)
     kind = data.get("kind")
-    model = KINDS.get(kind) if isinstance(kind, str) else None
-    if model is None:
+    tag = model_tag(data)
+    if tag is None:
         line, col = yaml12.locate(parsed.root, ("kind",))
         found = tr("missing") if kind is None else tr("{kind} is not one", kind=shown(kind))
-        problems.append(Problem(name, line, col, tr("'kind' must be 'bank' or 'scenario' ({found})", found=found)))
+        problems.append(
+            Problem(name, line, col, tr("'kind' must be 'bank', 'scenario' or 'documents' ({found})", found=found))
+        )
         raise BankFileError(problems)
     try:
-        doc = model.model_validate(data)
+        doc = MODELS[tag].model_validate(data)
     except ValidationError as exc:
         problems.extend(_positioned(name, parsed.root, exc, data))
         raise BankFileError(sorted(problems)) from None
     if problems:
         raise BankFileError(problems)
-    return LoadedFile(path, doc, sha256, parsed.root, True)
+    return build(path, tag, doc, sha256, parsed.root)
 
 
 def shown(value: object, limit: int = 60) -> str:

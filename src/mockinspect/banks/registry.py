@@ -13,10 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from mockinspect.banks.cache import BankCache
+from mockinspect.banks.format2 import DocumentRegistry
 from mockinspect.banks.loader import LoadedFile
 from mockinspect.banks.problems import BankFileError, Problem
 from mockinspect.banks.validate import check_files, check_question_ids_across_sources
-from mockinspect.domain.bank import Bank, version_key
+from mockinspect.domain.bank import Bank, Document, version_key
 from mockinspect.domain.scenario import Scenario
 from mockinspect.i18n import tr
 
@@ -58,6 +59,7 @@ class Registry:
     banks: dict[str, Bank] = field(default_factory=dict)
     scenarios: dict[str, Scenario] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    documents: dict[str, Document] = field(default_factory=dict)
 
 
 def warning_lines(problems: Iterable[Problem], skip: Iterable[str] = ()) -> list[str]:
@@ -106,29 +108,49 @@ def discover(sources: Sequence[Source], cache: BankCache | None = None) -> Regis
     cache = cache or BankCache()
     registry = Registry()
     bank_groups: list[list[LoadedFile]] = []
+    loaded: list[tuple[int, Source, list[LoadedFile]]] = []
     for rank, source in enumerate(sources):
         if not source.root.exists():
-            bank_groups.append([])
             continue
         files, problems = load_files(yaml_files(source.root), cache)
         registry.problems += problems
+        loaded.append((rank, source, files))
+        # documents.yaml of every source: a later source's entry replaces an earlier one
+        for f in files:
+            if isinstance(f.doc, DocumentRegistry):
+                registry.problems += check_files([f], context_documents=())
+                registry.documents.update((d.id, d) for d in f.doc.documents)
+    for rank, source, files in loaded:
         # Banks are checked within their own source: the same bank id and version in a
         # later source is an override, not a clash.
         bank_files = [f for f in files if f.doc.kind == "bank"]
-        checked = check_files(bank_files)
+        checked = check_files(bank_files, context_documents=registry.documents.values())
         registry.problems += checked
         broken = {p.path for p in checked}
         bank_groups.append([f for f in bank_files if str(f.path) not in broken])
-        registry.entries += [Entry(f, source, rank) for f in files]
+        registry.entries += [Entry(f, source, rank) for f in files if not isinstance(f.doc, DocumentRegistry)]
     # Question ids across sources: a bank of another id may not reuse one.
     registry.problems += check_question_ids_across_sources(bank_groups)
 
     _choose(registry, "bank", registry.banks)
+    for ident, bank in list(registry.banks.items()):
+        registry.banks[ident] = with_documents(bank, registry.documents)
     scenario_files = [e.file for e in registry.entries if e.doc.kind == "scenario"]
-    registry.problems += check_files(scenario_files, context_banks=registry.banks.values())
+    registry.problems += check_files(
+        scenario_files, context_banks=registry.banks.values(), context_documents=registry.documents.values()
+    )
     _choose(registry, "scenario", registry.scenarios)
     registry.warnings = warning_lines(registry.problems)
+    registry.warnings += [n for e in registry.entries if e.used for n in e.file.notices]
     return registry
+
+
+def with_documents(bank: Bank, documents: dict[str, Document]) -> Bank:
+    """The bank with the registry documents it cites added to its own, so a reader finds every title."""
+    own = {d.id for d in bank.documents}
+    cited = dict.fromkeys(c.doc for q in bank.questions for c in q.citations if c.doc not in own)
+    extra = [documents[d] for d in cited if d in documents]
+    return bank.model_copy(update={"documents": [*bank.documents, *extra]}) if extra else bank
 
 
 def _choose(registry: Registry, kind: str, target: dict[str, Any]) -> None:

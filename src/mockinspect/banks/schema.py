@@ -10,6 +10,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from pydantic import BaseModel
+
+from mockinspect.banks.format2 import BankFile, DocumentRegistry
 from mockinspect.domain.bank import Bank
 from mockinspect.domain.scenario import Scenario
 
@@ -65,7 +68,7 @@ DRAFT_07_KEYWORDS = frozenset(
 )
 
 
-def _draft07(model: type[Bank] | type[Scenario], schema_id: str) -> dict[str, Any]:
+def _draft07(model: type[BaseModel], schema_id: str) -> dict[str, Any]:
     schema = model.model_json_schema(by_alias=True, ref_template="#/definitions/{model}", mode="validation")
     definitions = schema.pop("$defs", {})
     out: dict[str, Any] = {"$schema": DRAFT_07, "$id": schema_id}
@@ -76,7 +79,29 @@ def _draft07(model: type[Bank] | type[Scenario], schema_id: str) -> dict[str, An
 
 
 def bank_schema() -> dict[str, Any]:
-    return _draft07(Bank, "urn:mockinspect:schema:bank")
+    """The bank format authors write: format 2."""
+    return _draft07(BankFile, "urn:mockinspect:schema:bank")
+
+
+def bank_v1_schema() -> dict[str, Any]:
+    """Format 1, still read (``bank migrate`` converts it)."""
+    return _draft07(Bank, "urn:mockinspect:schema:bank-1")
+
+
+def documents_schema() -> dict[str, Any]:
+    return _draft07(DocumentRegistry, "urn:mockinspect:schema:documents")
+
+
+SCHEMAS = {
+    "bank": bank_schema,
+    "scenario": lambda: scenario_schema(),
+    "documents": documents_schema,
+    "bank-1": bank_v1_schema,
+}
+
+
+def schema_for(kind: str) -> dict[str, Any]:
+    return SCHEMAS[kind]()
 
 
 def scenario_schema() -> dict[str, Any]:

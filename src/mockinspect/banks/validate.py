@@ -7,31 +7,62 @@ questions. Every problem carries the position of the offending value.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Sequence
 
-from mockinspect.banks.loader import LoadedFile
-from mockinspect.banks.problems import Problem
-from mockinspect.domain.bank import Bank, version_key
+from mockinspect.banks.format2 import DocumentRegistry
+from mockinspect.banks.loader import LoadedFile, load_file
+from mockinspect.banks.problems import BankFileError, Problem
+from mockinspect.domain.bank import Bank, Document, Grade, version_key
 from mockinspect.domain.scenario import Scenario
 from mockinspect.i18n import tr
+from mockinspect.resources import question_banks_dir
 
 
-def check_files(files: Sequence[LoadedFile], context_banks: Iterable[Bank] = ()) -> list[Problem]:
+def bundled_documents() -> list[Document]:
+    """The shared document registry shipped with the app (``question_banks/documents.yaml``)."""
+    return list(_bundled_documents())
+
+
+@functools.cache
+def _bundled_documents() -> tuple[Document, ...]:
+    path = question_banks_dir() / "documents.yaml"
+    try:
+        doc = load_file(path).doc
+    except BankFileError:
+        return ()
+    return tuple(doc.documents) if isinstance(doc, DocumentRegistry) else ()
+
+
+def check_files(
+    files: Sequence[LoadedFile],
+    context_banks: Iterable[Bank] = (),
+    context_documents: Iterable[Document] | None = None,
+) -> list[Problem]:
     """Every meaning-level problem in ``files``.
 
     ``context_banks`` are other known banks (bundled, the user's) that scenarios may draw
     from; banks among ``files`` take precedence over them. A question id that a context
     bank with another bank id already uses is a clash, as it would be between files.
+    ``context_documents`` are the registry documents citations may name (None: the
+    bundled ``documents.yaml``); ``documents`` files among ``files`` add to them.
     """
     problems: list[Problem] = []
     bank_files = [f for f in files if isinstance(f.doc, Bank)]
     scenario_files = [f for f in files if isinstance(f.doc, Scenario)]
+    context = list(context_banks)
+    documents = {d.id for d in (bundled_documents() if context_documents is None else context_documents)}
+    for f in files:
+        if isinstance(f.doc, DocumentRegistry):
+            problems += _duplicates(f, [d.id for d in f.doc.documents], lambda i: ("documents", i, "id"), "document")
+            documents.update(d.id for d in f.doc.documents)
+    known_questions = {q.id for b in context for q in b.questions}
+    known_questions.update(q.id for f in bank_files for q in _bank(f).questions)
     for f in bank_files:
-        problems += _check_bank(f)
+        problems += _check_bank(f, documents, known_questions)
     problems += _check_across_banks(bank_files)
     problems += _check_unique_scenarios(scenario_files)
 
-    context = list(context_banks)
     problems += _check_against_context(bank_files, context)
     newest: dict[str, Bank] = {bank.id: bank for bank in context}
     given: dict[str, Bank] = {}
@@ -135,14 +166,18 @@ def _duplicates(
     return out
 
 
-def _check_bank(f: LoadedFile) -> list[Problem]:
+_GRADE_ORDER = {Grade.RECOMMENDATION: 0, Grade.MINOR: 1, Grade.MAJOR: 2, Grade.CRITICAL: 3}
+
+
+def _check_bank(f: LoadedFile, registry: set[str] | None = None, known_questions: set[str] | None = None) -> list[Problem]:
     bank = _bank(f)
     problems: list[Problem] = []
     problems += _duplicates(f, [d.id for d in bank.documents], lambda i: ("documents", i, "id"), tr("document"))
     problems += _duplicates(f, [a.id for a in bank.areas], lambda i: ("areas", i, "id"), tr("area"))
     problems += _duplicates(f, [q.id for q in bank.questions], lambda i: ("questions", i, "id"), tr("question"))
 
-    documents = {d.id for d in bank.documents}
+    documents = {d.id for d in bank.documents} | (registry or set())
+    elsewhere = known_questions or set()
     areas = {a.id for a in bank.areas}
     questions = {q.id: q for q in bank.questions}
     targeted: set[str] = set()
@@ -155,7 +190,19 @@ def _check_bank(f: LoadedFile) -> list[Problem]:
                 problems.append(
                     f.problem(
                         (*at, "citations", ci, "doc"),
-                        tr("document '{doc}' is not declared under 'documents'", doc=citation.doc),
+                        tr("document '{doc}' is not in documents.yaml or under 'documents'", doc=citation.doc),
+                    )
+                )
+        for grade in q.escalate:
+            if _GRADE_ORDER[grade] <= _GRADE_ORDER[q.default_grade]:
+                problems.append(
+                    f.problem(
+                        (*at, "escalate"),
+                        tr(
+                            "escalate to '{grade}' is not graver than the default grade '{default}'",
+                            grade=grade.value,
+                            default=q.default_grade.value,
+                        ),
                     )
                 )
         problems += _duplicates(
@@ -166,7 +213,7 @@ def _check_bank(f: LoadedFile) -> list[Problem]:
             targeted.add(follow_up.ask)
             if follow_up.ask == q.id:
                 problems.append(f.problem((*at, "follow_ups", fi, "ask"), tr("a question cannot follow up on itself")))
-            elif follow_up.ask not in questions:
+            elif follow_up.ask not in questions and follow_up.ask not in elsewhere:
                 problems.append(
                     f.problem(
                         (*at, "follow_ups", fi, "ask"),

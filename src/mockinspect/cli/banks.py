@@ -11,10 +11,13 @@ from mockinspect.cli import extra_bank_dirs, wants_json
 from mockinspect.cli.output import print_json, print_table
 from mockinspect.i18n import tr
 from mockinspect.services.banks import BankService
+from mockinspect.services.errors import UserError
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    bank = sub.add_parser("bank", parents=[common], help=tr("question banks: validate, list, schema"))
+    bank = sub.add_parser(
+        "bank", parents=[common], help=tr("question banks: validate, list, schema, migrate, new-id")
+    )
     bank_sub = bank.add_subparsers(dest="bank_command", metavar="COMMAND")
     bank.set_defaults(handler=lambda args: _help(bank))
 
@@ -27,8 +30,26 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     listing = bank_sub.add_parser("list", parents=[common], help=tr("banks found: bundled, user folder, --bank-dir"))
     listing.set_defaults(handler=cmd_list)
 
+    migrate = bank_sub.add_parser(
+        "migrate", parents=[common], help=tr("convert a format-1 bank to format 2 (same meaning, checked)")
+    )
+    migrate.add_argument("file", type=Path, metavar="FILE", help=tr("a format-1 bank file"))
+    migrate.add_argument(
+        "-o", "--output", type=Path, metavar="OUT", help=tr("write here (default: print to stdout)")
+    )
+    migrate.set_defaults(handler=cmd_migrate)
+
+    new_id = bank_sub.add_parser("new-id", parents=[common], help=tr("the next free question id for an area"))
+    new_id.add_argument("area", metavar="AREA", help=tr("an area id, e.g. data-integrity"))
+    new_id.set_defaults(handler=cmd_new_id)
+
     schema = bank_sub.add_parser("schema", parents=[common], help=tr("print the JSON Schema of the bank format"))
-    schema.add_argument("--kind", choices=["bank", "scenario"], default="bank", help=tr("which format (default: bank)"))
+    schema.add_argument(
+        "--kind",
+        choices=["bank", "scenario", "documents", "bank-1"],
+        default="bank",
+        help=tr("which format (default: bank, format 2; bank-1 is the older format)"),
+    )
     schema.set_defaults(handler=cmd_schema)
 
 
@@ -108,7 +129,38 @@ def print_warnings(warnings: Sequence[str]) -> None:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from mockinspect.banks.schema import dumps
+    from mockinspect.banks.schema import dumps, schema_for
 
-    sys.stdout.write(dumps(BankService.schema(args.kind)))
+    sys.stdout.write(dumps(schema_for(args.kind)))
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from mockinspect.banks.tools import ToolError, migrate_file, write_text_atomically
+
+    svc = service(args)
+    catalogue = svc.catalogue()
+    print_warnings(catalogue.registry.warnings)
+    try:
+        text = migrate_file(args.file, registry_ids=catalogue.registry.documents)
+        if args.output is not None:
+            write_text_atomically(args.output, text)
+    except ToolError as exc:
+        raise UserError(str(exc)) from None
+    if args.output is None:
+        sys.stdout.write(text)
+    else:
+        print(tr("wrote {path} (format 2, same meaning as {src})", path=args.output, src=args.file), file=sys.stderr)
+    return 0
+
+
+def cmd_new_id(args: argparse.Namespace) -> int:
+    from mockinspect.banks.tools import ToolError, next_question_id
+
+    catalogue = service(args).catalogue()
+    print_warnings(catalogue.registry.warnings)
+    try:
+        print(next_question_id(args.area, catalogue.registry.banks.values()))
+    except ToolError as exc:
+        raise UserError(str(exc)) from None
     return 0

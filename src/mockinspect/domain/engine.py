@@ -46,12 +46,12 @@ def build_script(scenario: Scenario, banks: Iterable[Bank], seed: int | None = N
     Per area: questions listed in ``draw.include`` come first (in the order listed), then a
     seeded random sample of the remaining eligible ones, up to ``draw.per_area``. A question
     is eligible if it is in a drawn bank, in the area, not follow-up-only, not excluded,
-    has one of the tags (when tags are given) and applies to the site's product types.
+    has one of the tags (when tags are given) and applies to the site (product types, and the
+    scenario's ``where``: regions, modality, process, site type, capabilities, phase, inspection).
     """
     rules = scenario.draw
     use_seed = rules.seed if seed is None else seed
     bank_list = [b for b in banks if not rules.banks or b.id in rules.banks]
-    products = frozenset(scenario.applicability)
     excluded = set(rules.exclude)
     tags = set(rules.tags)
     rng = random.Random(f"{scenario.id}:{use_seed}")
@@ -73,7 +73,7 @@ def build_script(scenario: Scenario, banks: Iterable[Bank], seed: int | None = N
                     and src.question.id not in excluded
                     and src.question.id not in rules.include
                     and (not tags or tags & set(src.question.tags))
-                    and src.question.applies_to(products)
+                    and scenario.admits(src.question)
                 ),
                 key=lambda src: src.question.id,
             )
@@ -113,8 +113,12 @@ def follow_ups_for(
 
 
 def _triggers(when: FollowUpWhen | None, status: ResponseStatus | None, hit: set[str]) -> bool:
+    """``any``: a listed status or any listed key point missed; ``all``: every listed condition holds."""
     if when is None:
         return True
+    if when.match == "all":
+        status_ok = not when.status or (status is not None and status in when.status)
+        return status_ok and all(kp not in hit for kp in when.missed_key_points)
     by_status = status is not None and status in when.status
     return by_status or any(kp not in hit for kp in when.missed_key_points)
 

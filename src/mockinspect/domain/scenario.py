@@ -7,7 +7,18 @@ from typing import Literal
 
 from pydantic import ConfigDict, Field
 
-from mockinspect.domain.bank import Applicability, Identifier, StrictBool, StrictInt, StrictModel, Text, Version
+from mockinspect.domain.bank import (
+    Applicability,
+    Identifier,
+    Question,
+    Region,
+    StrictBool,
+    StrictInt,
+    StrictModel,
+    Text,
+    Version,
+    Where,
+)
 
 
 class Persona(StrEnum):
@@ -26,6 +37,16 @@ PERSONA_TITLES = {
     Persona.MHRA: "MHRA GMP inspector",
     Persona.PICS: "PIC/S GMP inspector",
     Persona.SPONSOR: "Sponsor or QP auditor",
+}
+
+
+# Whose rules a persona inspects against; a question limited to other regions is not drawn.
+PERSONA_REGIONS: dict[Persona, tuple[Region, ...]] = {
+    Persona.FDA: (Region.US,),
+    Persona.EU: (Region.EU,),
+    Persona.MHRA: (Region.UK,),
+    Persona.PICS: (Region.PICS,),
+    Persona.SPONSOR: (),
 }
 
 
@@ -66,7 +87,7 @@ class TrainingSettings(StrictModel):
 class Scenario(StrictModel):
     schema_ref: str | None = Field(None, alias="$schema")
     kind: Literal["scenario"]
-    format: Literal[1] = Field(1, description="The file format's version (1 if left out).")
+    format: Literal[1, 2] = Field(1, description="The file format's version (1 if left out).")
     id: Identifier
     title: Text
     version: Version
@@ -75,12 +96,27 @@ class Scenario(StrictModel):
     applicability: list[Applicability] = Field(
         default_factory=list, description="The site's product types; questions for other types are not drawn."
     )
+    where: Where = Field(
+        default_factory=Where,
+        description="The site and inspection: questions that apply elsewhere are not drawn. "
+        "regions left empty: the persona's own (fda: us, eu: eu, mhra: uk, pics: pics).",
+    )
     agenda: list[AgendaSection] = Field(min_length=1)
     draw: DrawRules = Field(default_factory=DrawRules)
     document_requests: DocumentRequestDrill = Field(default_factory=DocumentRequestDrill)
     training: TrainingSettings = Field(default_factory=TrainingSettings)
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    def site(self) -> Where:
+        """``where`` with the persona's regions filled in when it lists none."""
+        if self.where.regions:
+            return self.where
+        return self.where.model_copy(update={"regions": list(PERSONA_REGIONS[self.persona])})
+
+    def admits(self, question: Question) -> bool:
+        """Whether a question may be drawn: product types (format 1) and ``where`` (format 2)."""
+        return question.applies_to(frozenset(self.applicability)) and self.site().admits(question)
 
     @property
     def areas(self) -> list[str]:
