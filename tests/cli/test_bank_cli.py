@@ -48,7 +48,7 @@ def test_validate_json(tmp_path):
     result = run_cli("bank", "validate", bad, "--json")
     assert result.returncode == 1
     assert json.loads(result.stdout) == [
-        {"path": str(bad), "line": 1, "col": 7, "message": "'kind' must be 'bank' or 'scenario' ('nope' is not one)"}
+        {"path": str(bad), "line": 1, "col": 7, "message": "'kind' must be 'bank', 'scenario' or 'documents' ('nope' is not one)"}
     ]
 
 
