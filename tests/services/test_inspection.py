@@ -45,7 +45,7 @@ def test_a_session_freezes_the_script_it_was_given(service, scenario, bank):
     by_id = {q.id: q for q in bank.questions}
     for entry in script:
         assert (entry.bank_id, entry.bank_version) == ("test-bank", "1.0.0")
-        frozen_text = canonical_json(by_id[entry.question_id].model_dump(mode="json"))
+        frozen_text = canonical_json(by_id[entry.question_id].model_dump(mode="json", exclude_defaults=True))
         assert entry.content_hash == content_key(frozen_text)  # keys the frozen content
         assert entry.prompt == by_id[entry.question_id].prompt
 

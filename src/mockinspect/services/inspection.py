@@ -124,7 +124,7 @@ class InspectionService(ServiceBase):
         frozen: dict[str, tuple[str, str]] = {}
         items = []
         for item in script:
-            key, text = _freeze(by_id[item.question_id].model_dump(mode="json"))
+            key, text = _freeze(by_id[item.question_id].model_dump(mode="json", exclude_defaults=True))
             frozen[key] = ("question", text)
             items.append(
                 {
@@ -311,7 +311,7 @@ class InspectionService(ServiceBase):
         question that triggered it; its content is frozen like the rest. A probe already
         asked is returned as it is."""
         sid = check_session_id(session_id)
-        key, text = _freeze(probe.model_dump(mode="json"))
+        key, text = _freeze(probe.model_dump(mode="json", exclude_defaults=True))
         item = {
             "area": probe.area,
             "question_id": probe.id,
