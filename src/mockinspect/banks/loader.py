@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 from yaml.nodes import Node
 
 from mockinspect.banks import yaml12
@@ -237,7 +238,7 @@ def _positioned(name: str, root: Node | None, exc: ValidationError, data: Any) -
     return problems
 
 
-def _message(err: dict[str, Any]) -> str:
+def _message(err: ErrorDetails) -> str:
     kind = err["type"]
     if kind == "extra_forbidden":
         return tr("unknown key (a typo?)")

@@ -43,7 +43,10 @@ class Entry:
 
     @property
     def doc(self) -> Bank | Scenario:
-        return self.file.doc
+        doc = self.file.doc
+        if isinstance(doc, DocumentRegistry):  # discover() never makes an entry of one
+            raise TypeError(f"{self.file.path} is a document registry, not a bank or scenario")
+        return doc
 
 
 @dataclass

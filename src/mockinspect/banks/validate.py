@@ -54,7 +54,7 @@ def check_files(
     documents = {d.id for d in (bundled_documents() if context_documents is None else context_documents)}
     for f in files:
         if isinstance(f.doc, DocumentRegistry):
-            problems += _duplicates(f, [d.id for d in f.doc.documents], lambda i: ("documents", i, "id"), "document")
+            problems += _duplicates(f, [d.id for d in f.doc.documents], _document_loc, tr("document"))
             documents.update(d.id for d in f.doc.documents)
     known_questions = {q.id for b in context for q in b.questions}
     known_questions.update(q.id for f in bank_files for q in _bank(f).questions)
@@ -99,6 +99,14 @@ def check_question_ids_across_sources(groups: Sequence[Sequence[LoadedFile]]) ->
         for qid, claim in claimed.items():
             owner.setdefault(qid, claim)
     return problems
+
+
+def _key_point_loc(at: tuple[object, ...], i: int) -> tuple[object, ...]:
+    return (*at, "key_points", i, "id")
+
+
+def _document_loc(i: int) -> tuple[object, ...]:
+    return ("documents", i, "id")
 
 
 def _bank(f: LoadedFile) -> Bank:
@@ -205,9 +213,7 @@ def _check_bank(f: LoadedFile, registry: set[str] | None = None, known_questions
                         ),
                     )
                 )
-        problems += _duplicates(
-            f, [k.id for k in q.key_points], lambda i, at=at: (*at, "key_points", i, "id"), tr("key point")
-        )
+        problems += _duplicates(f, [k.id for k in q.key_points], functools.partial(_key_point_loc, at), tr("key point"))
         key_points = {k.id for k in q.key_points}
         for fi, follow_up in enumerate(q.follow_ups):
             targeted.add(follow_up.ask)

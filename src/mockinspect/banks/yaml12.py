@@ -15,14 +15,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 try:  # libyaml's C parser; PyYAML wheels ship it on every common platform
-    from yaml.cyaml import CParser as _Parser
+    from yaml._yaml import CParser as _CParser
+
+    HAVE_LIBYAML = True
 except ImportError:  # pragma: no cover
-    _Parser = None
+    HAVE_LIBYAML = False
 
 
 class _Core12Resolver(yaml.resolver.BaseResolver):
@@ -51,18 +54,20 @@ _Core12Resolver.add_implicit_resolver(
 class _Core12Constructor(yaml.constructor.SafeConstructor):
     """SafeConstructor with 1.2 integers, and duplicate keys collected instead of silently overwritten."""
 
-    def construct_yaml_int(self, node):  # type: ignore[override]
-        value = self.construct_scalar(node)
+    duplicate_keys: list[tuple[Node, Node]]
+
+    def construct_yaml_int(self, node: Node) -> int:
+        value = str(self.construct_scalar(node))  # type: ignore[arg-type]
         if value.startswith("0o"):
             return int(value[2:], 8)
         if value.startswith("0x"):
             return int(value[2:], 16)
         return int(value)
 
-    def construct_yaml_bool(self, node):  # type: ignore[override]
-        return self.construct_scalar(node).lower() == "true"
+    def construct_yaml_bool(self, node: Node) -> bool:
+        return str(self.construct_scalar(node)).lower() == "true"  # type: ignore[arg-type]
 
-    def construct_mapping(self, node, deep=False):  # type: ignore[override]
+    def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: dict[object, Node] = {}
         for key_node, _value in node.value:
             if isinstance(key_node, ScalarNode):
@@ -74,18 +79,22 @@ class _Core12Constructor(yaml.constructor.SafeConstructor):
         return super().construct_mapping(node, deep=deep)
 
 
-_Core12Constructor.add_constructor("tag:yaml.org,2002:int", _Core12Constructor.construct_yaml_int)
-_Core12Constructor.add_constructor("tag:yaml.org,2002:bool", _Core12Constructor.construct_yaml_bool)
+# What add_constructor does, without its loader-typed signature.
+_Core12Constructor.yaml_constructors = {
+    **yaml.constructor.SafeConstructor.yaml_constructors,
+    "tag:yaml.org,2002:int": _Core12Constructor.construct_yaml_int,
+    "tag:yaml.org,2002:bool": _Core12Constructor.construct_yaml_bool,
+}
 
 
-if _Parser is not None:
+if HAVE_LIBYAML:
 
-    class Yaml12Loader(_Parser, _Core12Constructor, _Core12Resolver):  # type: ignore[misc,valid-type]
-        def __init__(self, stream):
-            _Parser.__init__(self, stream)
+    class Yaml12Loader(_CParser, _Core12Constructor, _Core12Resolver):
+        def __init__(self, stream: str) -> None:
+            _CParser.__init__(self, stream)
             _Core12Constructor.__init__(self)
             _Core12Resolver.__init__(self)
-            self.duplicate_keys: list[tuple[Node, Node]] = []
+            self.duplicate_keys = []
 
 else:  # pragma: no cover - PyYAML built without libyaml
 
@@ -97,7 +106,7 @@ else:  # pragma: no cover - PyYAML built without libyaml
         _Core12Constructor,
         _Core12Resolver,
     ):
-        def __init__(self, stream):
+        def __init__(self, stream: str) -> None:
             yaml.reader.Reader.__init__(self, stream)
             yaml.scanner.Scanner.__init__(self)
             yaml.parser.Parser.__init__(self)

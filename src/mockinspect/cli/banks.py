@@ -9,12 +9,13 @@ from pathlib import Path
 
 from mockinspect.cli import extra_bank_dirs, wants_json
 from mockinspect.cli.output import print_json, print_table
+from mockinspect.domain.bank import Bank
 from mockinspect.i18n import tr
 from mockinspect.services.banks import BankService
 from mockinspect.services.errors import UserError
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
     bank = sub.add_parser(
         "bank", parents=[common], help=tr("question banks: validate, list, schema, migrate, new-id")
     )
@@ -86,36 +87,37 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_list(args: argparse.Namespace) -> int:
     catalogue = service(args).catalogue()
-    banks = [e for e in catalogue.entries if e.doc.kind == "bank"]
+    banks = [(e, e.doc) for e in catalogue.entries if isinstance(e.doc, Bank)]
     if wants_json(args):
         print_json(
             [
                 {
-                    "id": e.doc.id,
-                    "version": e.doc.version,
-                    "title": e.doc.title,
-                    "questions": len(e.doc.questions),
-                    "areas": [a.id for a in e.doc.areas],
+                    "id": bank.id,
+                    "version": bank.version,
+                    "format": bank.format,
+                    "title": bank.title,
+                    "questions": len(bank.questions),
+                    "areas": [a.id for a in bank.areas],
                     "source": e.source.label,
                     "path": str(e.file.path),
                     "used": e.used,
                     "note": e.note,
                 }
-                for e in banks
+                for e, bank in banks
             ]
         )
     else:
         rows = [
             (
-                e.doc.id,
-                e.doc.version,
-                len(e.doc.questions),
+                bank.id,
+                bank.version,
+                len(bank.questions),
                 e.source.label,
                 "yes" if e.used else "no",
                 e.note or "-",
-                e.doc.title,
+                bank.title,
             )
-            for e in banks
+            for e, bank in banks
         ]
         print_table([tr("ID"), tr("VERSION"), tr("QUESTIONS"), tr("SOURCE"), tr("USED"), tr("NOTE"), tr("TITLE")], rows)
     print_warnings(catalogue.registry.warnings)

@@ -5,16 +5,16 @@ from __future__ import annotations
 import argparse
 
 from mockinspect.cli import wants_json
-from mockinspect.cli.banks import print_warnings, service
+from mockinspect.cli.banks import _help, print_warnings, service
 from mockinspect.cli.output import print_json, print_table
 from mockinspect.domain.scenario import PERSONA_TITLES
 from mockinspect.i18n import tr
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
     scenario = sub.add_parser("scenario", parents=[common], help=tr("scripted mock inspections"))
     scenario_sub = scenario.add_subparsers(dest="scenario_command", metavar="COMMAND")
-    scenario.set_defaults(handler=lambda args: (scenario.print_help(), 0)[1])
+    scenario.set_defaults(handler=lambda args: _help(scenario))
     listing = scenario_sub.add_parser(
         "list", parents=[common], help=tr("scenarios found: bundled, user folder, --bank-dir")
     )
