@@ -23,9 +23,9 @@ from mockinspect.i18n import tr
 from mockinspect.paths import default_db_path
 
 
-def common_options() -> argparse.ArgumentParser:
+def common_options() -> _Parser:
     """Options every command accepts, before or after the sub-command."""
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument(
         "--db",
         default=argparse.SUPPRESS,
@@ -122,6 +122,8 @@ def main(argv: Sequence[str] | None = None, *, gui: Callable[[list[str]], int] |
     except UserError as exc:
         print(f"mockinspect: {safe(exc)}", file=sys.stderr)
         return 1
+    except SystemExit as exc:  # --help and --version: argparse exits after printing
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     except KeyboardInterrupt:
         print(tr("mockinspect: interrupted"), file=sys.stderr)
         return 130

@@ -17,7 +17,7 @@ from mockinspect.i18n import tr
 from mockinspect.services import Services
 from mockinspect.services.base import OpenMode
 from mockinspect.services.inspection import plain
-from mockinspect.services.validation import SESSION_ID
+from mockinspect.services.validation import SEED_MAX, SESSION_ID
 
 MIN_ID_PREFIX = 4
 
@@ -73,10 +73,13 @@ def when(moment: datetime | None) -> str:
 
 
 def positive_int(text: str) -> int:
+    """A whole number from 0 to what SQLite stores (a signed 64-bit integer)."""
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(tr("'{v}' is not a whole number", v=text)) from None
     if value < 0:
         raise argparse.ArgumentTypeError(tr("'{v}' must be 0 or more", v=text))
+    if value > SEED_MAX:
+        raise argparse.ArgumentTypeError(tr("'{v}' is too large (at most {max})", v=text, max=SEED_MAX))
     return value

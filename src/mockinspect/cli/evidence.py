@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from mockinspect.cli import wants_json
 from mockinspect.cli.common import emit, open_services, positive_int, resolve_session, when
 from mockinspect.cli.output import print_json, print_table
-from mockinspect.domain.session import UNSET, DocumentRequestStatus, EvidenceState, RequestPatch
+from mockinspect.domain.session import UNSET, DocumentRequest, DocumentRequestStatus, EvidenceState, RequestPatch
 from mockinspect.i18n import tr
 from mockinspect.services.inspection import plain
 
@@ -106,10 +106,9 @@ def cmd_request_list(args: argparse.Namespace) -> int:
         return 0
     now = datetime.now(UTC)
 
-    def state(r: object) -> str:
-        status = r.status.value  # type: ignore[attr-defined]
-        overdue = r.status is DocumentRequestStatus.OPEN and r.due_at is not None and r.due_at < now  # type: ignore[attr-defined]
-        return status + (" (overdue)" if overdue else "")
+    def state(r: DocumentRequest) -> str:
+        overdue = r.status is DocumentRequestStatus.OPEN and r.due_at is not None and r.due_at < now
+        return r.status.value + (" (overdue)" if overdue else "")
 
     print_table(
         [tr("ID"), tr("STATUS"), tr("REQUESTED"), tr("DUE"), tr("DELIVERED"), tr("QUESTION"), tr("WHAT")],

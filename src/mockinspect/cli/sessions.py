@@ -9,7 +9,8 @@ from mockinspect.cli import wants_json
 from mockinspect.cli.common import catalogue, emit, open_services, positive_int, resolve_session, when
 from mockinspect.cli.output import echo, print_fields, print_json, print_table
 from mockinspect.domain.bank import ResponseStatus
-from mockinspect.domain.session import UNSET, Mode, ResponsePatch
+from mockinspect.domain.session import UNSET, Mode, ResponsePatch, SessionSnapshot
+from mockinspect.errors import UserError
 from mockinspect.i18n import tr
 from mockinspect.services.inspection import parse_evidence_argument, plain
 
@@ -48,6 +49,12 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     answer.add_argument("--notes", help=tr("the auditor's notes"))
     answer.add_argument("--answered-by", metavar="NAME", help=tr("who answered"))
     answer.add_argument("--seconds", type=positive_int, metavar="N", help=tr("time taken to answer, in seconds"))
+    answer.add_argument(
+        "--key-point",
+        action="append",
+        metavar="ID",
+        help=tr("a key point the answer covered (repeatable; replaces those recorded)"),
+    )
     answer.add_argument(
         "--evidence",
         action="append",
@@ -185,10 +192,13 @@ def cmd_answer(args: argparse.Namespace) -> int:
         notes=UNSET if args.notes is None else args.notes,
         answered_by=UNSET if args.answered_by is None else args.answered_by,
         seconds_taken=UNSET if args.seconds is None else args.seconds,
+        key_points_hit=UNSET if args.key_point is None else tuple(args.key_point),
     )
     found = catalogue(args)
     with open_services(args, "write") as services:
         sid = resolve_session(services, args.id)
+        if args.key_point:
+            _check_key_points(services.inspection.snapshot(sid), args.question, args.key_point)
         response = services.inspection.record_response(sid, args.question, patch, evidence=evidence, reason=args.reason)
         available = {q.id: q for bank in found.banks.values() for q in bank.questions}
         probes = services.inspection.add_triggered_probes(sid, args.question, available, reason=args.reason)
@@ -206,6 +216,22 @@ def cmd_answer(args: argparse.Namespace) -> int:
     for probe in probes:
         echo(tr("follow-up probe {qid} added to the script: {prompt}", qid=probe.question_id, prompt=probe.prompt))
     return 0
+
+
+def _check_key_points(snap: SessionSnapshot, question_id: str, given: list[str]) -> None:
+    """Refuse a key point the question (as the session froze it) does not have: a typo would
+    otherwise be kept and the probes it should have stopped would be asked."""
+    entry = snap.entry(question_id)
+    frozen = None if entry is None else snap.question(entry)
+    if frozen is None:
+        return  # not in the script: record_response says so
+    known = [k.id for k in frozen.key_points]
+    unknown = [k for k in given if k not in known]
+    if unknown:
+        raise UserError(
+            tr("question {qid} has no key point '{kp}' (its key points: {known})", qid=question_id, kp=unknown[0],
+               known=", ".join(known) or tr("none"))
+        )  # fmt: skip
 
 
 def cmd_finish(args: argparse.Namespace) -> int:
