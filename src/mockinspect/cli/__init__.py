@@ -108,7 +108,11 @@ def main(argv: Sequence[str] | None = None, *, gui: Callable[[list[str]], int] |
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         parser = build_parser()
-        args = parser.parse_args(argv)
+        args, extras = parser.parse_known_args(argv)
+        if extras:
+            command = " ".join(_command_words(args))
+            message = tr("unrecognized arguments: {args}", args=" ".join(extras))
+            raise UsageError(f"{command}: {message}" if command else message)
         if args.command == "gui" or (args.command is None and not argv):
             if gui is None:
                 parser.print_help()
@@ -133,6 +137,13 @@ def main(argv: Sequence[str] | None = None, *, gui: Callable[[list[str]], int] |
         return 0
     except Exception as exc:  # the last line of defence: one line, the details in a log file
         return _internal_error(exc)
+
+
+def _command_words(args: argparse.Namespace) -> list[str]:
+    """The command and sub-command parsed (``["trail", "verify"]``), to name them in a message."""
+    words = [args.command] if getattr(args, "command", None) else []
+    words += [v for k, v in vars(args).items() if k.endswith("_command") and isinstance(v, str)]
+    return words
 
 
 def _internal_error(exc: BaseException) -> int:
