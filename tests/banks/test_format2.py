@@ -53,7 +53,9 @@ def test_triggers_any_all_and_on_compliant(write):
     assert follow_ups_for(q, ResponseStatus.DEFICIENT, ["before-release", "documented"]) == ["SM2-001-P1"]
     assert follow_ups_for(q, ResponseStatus.OBSERVATION, ["documented"]) == ["SM2-001-P1"]  # missed
     assert follow_ups_for(q, ResponseStatus.COMPLIANT, ["before-release"]) == ["SM2-001-P2"]  # verification
-    text = VALID_BANK2.replace("{any: [deficient, {missed: before-release}]}", "{all: [deficient, {missed: before-release}]}")
+    text = VALID_BANK2.replace(
+        "{any: [deficient, {missed: before-release}]}", "{all: [deficient, {missed: before-release}]}"
+    )
     q = load_file(write("c.yaml", text)).doc.questions[0]
     assert follow_ups_for(q, ResponseStatus.DEFICIENT, ["documented"]) == ["SM2-001-P1"]
     assert follow_ups_for(q, ResponseStatus.DEFICIENT, ["before-release"]) == []
@@ -80,7 +82,13 @@ def test_a_frozen_question_reads_back_and_format1_hashes_are_unchanged(write):
         ("{missed: before-release}]", "{missed: after}]", "{missed: after}", 19, "'after' is not one of"),
         ("            cite: [PRIVATE-SOP]", "            cite: [NOPE-SOP]", "NOPE-SOP", 20, "document 'NOPE-SOP'"),
         ("escalate: {critical:", "escalate: {minor:", "escalate:", 19, "not graver than"),
-        ("      - id: SM2-001\n", "      - id: SM2-001\n        area: qc\n", "area: qc", 15, "area 'qc' is not declared"),
+        (
+            "      - id: SM2-001\n",
+            "      - id: SM2-001\n        area: qc\n",
+            "area: qc",
+            15,
+            "area 'qc' is not declared",
+        ),
         ("{on: compliant}", "{on: compliant, any: [deficient]}", "on: compliant", 19, "exactly one of"),
         ("before-release: [[review", "after: [[review", "after: [[", 11, "'after' is not a key point"),
     ],
@@ -97,8 +105,12 @@ def test_problems_point_where_the_author_wrote_them(write, old, new, needle, col
 
 
 def test_derived_probe_id_clash_is_reported(write):
-    text = VALID_BANK2.replace("    questions:\n", "    questions:\n      - id: SM2-001-P1\n        prompt: p\n"
-                               "        intent: i\n        guidance: g\n        grade: minor\n", 1)
+    text = VALID_BANK2.replace(
+        "    questions:\n",
+        "    questions:\n      - id: SM2-001-P1\n        prompt: p\n"
+        "        intent: i\n        guidance: g\n        grade: minor\n",
+        1,
+    )
     problems = validate(write("b.yaml", text))
     assert any("duplicate question id 'SM2-001-P1'" in p.message for p in problems), problems
 
@@ -154,9 +166,15 @@ def test_new_id_takes_the_areas_prefix_and_skips_used_ids(write):
     assert next_question_id("computerised-systems", bundled) == "CS-008"
     with pytest.raises(ToolError, match="no bank has an area"):
         next_question_id("nowhere", bundled)
-    empty = load_file(write("e.yaml", VALID_BANK2.replace("{id: data-integrity, title: Data integrity}",
-                                                         "{id: data-integrity, title: Data integrity}\n"
-                                                         "  - {id: cold-chain, title: Cold chain}"))).doc
+    empty = load_file(
+        write(
+            "e.yaml",
+            VALID_BANK2.replace(
+                "{id: data-integrity, title: Data integrity}",
+                "{id: data-integrity, title: Data integrity}\n  - {id: cold-chain, title: Cold chain}",
+            ),
+        )
+    ).doc
     assert next_question_id("cold-chain", [empty]) == "CC-001"
 
 

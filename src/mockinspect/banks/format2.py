@@ -279,7 +279,9 @@ def convert(file: BankFile) -> tuple[Bank, LocMap, list[tuple[Loc, str]]]:
         for k in body.terms:
             if k not in body.key_points:
                 problems.append(((*at, "terms", k), f"{_dotted((*at, 'terms', k))}: '{k}' is not a key point here"))
-        applies: dict[str, Any] = {name: list(getattr(body, name)) or list(inherited.get(name, [])) for name in _APPLIES}
+        applies: dict[str, Any] = {
+            name: list(getattr(body, name)) or list(inherited.get(name, [])) for name in _APPLIES
+        }
         requires = list(body.requires) or list(inherited.get("requires", []))
         fda_system = body.fda_system or inherited.get("fda_system")
         if isinstance(body, QuestionFile):

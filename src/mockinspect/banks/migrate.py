@@ -38,6 +38,19 @@ _Q_FIELDS_AFTER = (
 )
 
 
+_INHERITED = (
+    "applicability",
+    "regions",
+    "modality",
+    "process",
+    "site",
+    "requires",
+    "phase",
+    "inspection",
+    "fda_system",
+)
+
+
 class MigrationError(Exception):
     """The bank cannot be written in format 2 without changing its meaning."""
 
@@ -164,8 +177,8 @@ def _question(
             continue
         if name == "difficulty" and parent is None and value == "intermediate":
             continue
-        if name == "applicability" and parent is not None and value == parent.applicability:
-            continue
+        if name in _INHERITED and parent is not None and value == getattr(parent, name):
+            continue  # a probe inherits these from its question
         if value in (None, [], {}):
             continue
         if isinstance(value, dict):

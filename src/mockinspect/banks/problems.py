@@ -13,6 +13,9 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
+        """``path:line:col: message``; a place without a line (a workbook cell) is ``FILE!Sheet!B4: message``."""
+        if self.line <= 0:
+            return f"{self.path}: {self.message}"
         return f"{self.path}:{self.line}:{self.col}: {self.message}"
 
 

@@ -51,6 +51,23 @@ def migrate_file(path: Path, registry_ids: Iterable[str] = ()) -> str:
     return text
 
 
+def load_bank(path: Path) -> Bank:
+    """A bank file of either format, or ToolError naming its first problem."""
+    try:
+        doc = load_file(path).doc
+    except BankFileError as exc:
+        more = len(exc.problems) - 1
+        first = exc.problems[0]
+        raise ToolError(
+            tr("{problem} (and {n} more); run: mockinspect bank validate {path}", problem=first, n=more, path=path)
+            if more
+            else str(first)
+        ) from None
+    if not isinstance(doc, Bank):
+        raise ToolError(tr("{path}: not a bank", path=path))
+    return doc
+
+
 def write_text_atomically(path: Path, text: str) -> None:
     """Write ``path`` whole or not at all."""
     folder = path.parent if str(path.parent) else Path(".")

@@ -6,6 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from types import ModuleType
 
 from mockinspect.cli import extra_bank_dirs, wants_json
 from mockinspect.cli.output import print_json, print_table
@@ -17,7 +18,7 @@ from mockinspect.services.errors import UserError
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
     bank = sub.add_parser(
-        "bank", parents=[common], help=tr("question banks: validate, list, schema, migrate, new-id")
+        "bank", parents=[common], help=tr("question banks: validate, list, schema, migrate, new-id, export, import")
     )
     bank_sub = bank.add_subparsers(dest="bank_command", metavar="COMMAND")
     bank.set_defaults(handler=lambda args: _help(bank))
@@ -43,6 +44,18 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     new_id = bank_sub.add_parser("new-id", parents=[common], help=tr("the next free question id for an area"))
     new_id.add_argument("area", metavar="AREA", help=tr("an area id, e.g. data-integrity"))
     new_id.set_defaults(handler=cmd_new_id)
+
+    export = bank_sub.add_parser("export", parents=[common], help=tr("write a bank as an Excel workbook"))
+    export.add_argument("file", type=Path, metavar="BANK_FILE", help=tr("a bank file (format 1 or 2)"))
+    export.add_argument("--xlsx", type=Path, required=True, metavar="OUT.xlsx", help=tr("the workbook to write"))
+    export.set_defaults(handler=cmd_export)
+
+    importer = bank_sub.add_parser(
+        "import", parents=[common], help=tr("read a bank from an Excel workbook; writes nothing on any problem")
+    )
+    importer.add_argument("--xlsx", type=Path, required=True, metavar="IN.xlsx", help=tr("the workbook to read"))
+    importer.add_argument("-o", "--output", type=Path, required=True, metavar="BANK.yaml", help=tr("the bank to write"))
+    importer.set_defaults(handler=cmd_import)
 
     schema = bank_sub.add_parser("schema", parents=[common], help=tr("print the JSON Schema of the bank format"))
     schema.add_argument(
@@ -165,4 +178,59 @@ def cmd_new_id(args: argparse.Namespace) -> int:
         print(next_question_id(args.area, catalogue.registry.banks.values()))
     except ToolError as exc:
         raise UserError(str(exc)) from None
+    return 0
+
+
+def _xlsx() -> ModuleType:
+    try:
+        from mockinspect.banks import xlsx
+    except ImportError:
+        raise UserError(tr("Excel support needs openpyxl: pip install openpyxl")) from None
+    return xlsx
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from mockinspect.banks.tools import ToolError, load_bank
+
+    xlsx = _xlsx()
+    catalogue = service(args).catalogue()
+    print_warnings(catalogue.registry.warnings)
+    try:
+        bank = load_bank(args.file)
+        xlsx.export_workbook(bank, args.xlsx, registry_ids=catalogue.registry.documents)
+    except ToolError as exc:
+        raise UserError(str(exc)) from None
+    except xlsx.WorkbookError as exc:
+        raise UserError(str(exc.problems[0])) from None
+    print(tr("wrote {path}", path=args.xlsx), file=sys.stderr)
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from mockinspect.banks.tools import ToolError, write_text_atomically
+
+    xlsx = _xlsx()
+    catalogue = service(args).catalogue()
+    print_warnings(catalogue.registry.warnings)
+    try:
+        text = xlsx.import_workbook(
+            args.xlsx,
+            context_banks=list(catalogue.registry.banks.values()),
+            context_documents=list(catalogue.registry.documents.values()),
+            registry_ids=catalogue.registry.documents,
+        )
+    except xlsx.WorkbookError as exc:
+        problems = exc.problems
+        if wants_json(args):
+            print_json([{"place": p.path, "message": p.message} for p in problems])
+        else:
+            for p in problems:
+                print(p)
+        print(tr("{n} problem(s); nothing written", n=len(problems)), file=sys.stderr)
+        return 1
+    try:
+        write_text_atomically(args.output, text)
+    except ToolError as exc:
+        raise UserError(str(exc)) from None
+    print(tr("wrote {path}", path=args.output), file=sys.stderr)
     return 0
