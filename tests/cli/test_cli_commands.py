@@ -504,3 +504,33 @@ def test_an_unknown_key_point_is_refused(cli, sid, first):
     line = cli("session", "answer", sid, first, "--status", "compliant", "--key-point", "no-such-point", code=1).error
     assert f"question {first} has no key point 'no-such-point'" in line
     assert counts() == before
+
+
+@pytest.mark.parametrize(
+    ("args", "match"),
+    [
+        (["session", "answer", "{sid}", "{q}", "--status", "great"], "unknown status 'great'"),
+        (["session", "answer", "{sid}", "NO-SUCH-Q", "--status", "compliant"], "not in the script"),
+        (["session", "answer", "nosuchsession", "{q}", "--status", "compliant"], "no session 'nosuchsession'"),
+        (["session", "answer", "{sid}", "{q}", "--status", "compliant", "--evidence", "/no/such/file.pdf"],
+         "evidence file not found"),
+        (["session", "answer", "{sid}", "{q}", "--evidence", "doc:"], "doc:"),
+        (["finding", "add", "{sid}", "--title", "T", "--grade", "major", "--severity", "6", "--occurrence", "1",
+          "--detectability", "1"], "severity must be a whole number from 1 to 5"),
+        (["finding", "add", "{sid}", "--title", "T", "--grade", "major", "--severity", "x"], "is not a whole number"),
+        (["finding", "add", "{sid}", "--title", "T", "--grade", "awful"], "unknown grade 'awful'"),
+        (["finding", "add", "{sid}", "--title", "T", "--grade", "minor", "--question", "{q}"], "no answer"),
+        (["session", "show", "0000000"], "no session"),
+        (["session", "export", "0000000"], "no session"),
+        (["session", "finish", "0000000"], "no session"),
+        (["trail", "verify", "0000000"], "no session"),
+        (["session", "new", "--scenario", "nope", "--site", "S"], "unknown scenario 'nope'"),
+        (["session", "new", "--scenario", SCENARIO, "--site", "  "], "must not be empty"),
+        (["session", "new", "--scenario", SCENARIO, "--site", "S", "--mode", "exam"], "invalid choice"),
+        (["session", "new", "--scenario", SCENARIO, "--site", "S", "--bank-dir", "/no/such/folder"], "not a folder"),
+    ],
+)  # fmt: skip
+def test_user_errors_are_one_line_exit_1_and_write_nothing(cli, sid, first, args, match):
+    before = counts()
+    assert match in cli(*[a.format(sid=sid, q=first) for a in args], code=1).error
+    assert counts() == before

@@ -1,4 +1,5 @@
-"""The session, finding and trail commands, run as a user would run them (a real subprocess)."""
+"""A few real child processes, as a user or a script runs the command line: a whole session,
+one user error, and the second writer. Everything else runs in-process (test_cli_*.py)."""
 
 from __future__ import annotations
 
@@ -89,73 +90,25 @@ def test_a_whole_session_from_the_command_line(session_id, questions, tmp_path):
     answered = json.loads(ok("session", "questions", session_id, "--json").stdout)
     assert [q["status"] for q in answered[:2]] == ["deficient", "compliant"]
 
+    assert ok("request", "add", session_id, "Batch record 101").stdout.strip().isdigit()
+    assert "unchanged" in ok("evidence", "check", session_id).stdout
+    ok("session", "finish", session_id)
+    exported = json.loads(ok("session", "export", session_id).stdout)
+    assert exported["session"]["state"] == "finished" and len(exported["responses"]) == 2
+
     verified = ok("trail", "verify")
     assert "audit trail ok" in verified.stdout
-    assert json.loads(ok("trail", "verify", session_id, "--json").stdout)["ok"] is True
+    head = json.loads(ok("trail", "head", "--json").stdout)
+    assert json.loads(ok("trail", "verify", session_id, "--anchor", head["hash"], "--json").stdout)["ok"] is True
 
 
-@pytest.fixture(scope="module")
-def shared_db(tmp_path_factory):
-    """One database with a session for the many error cases (made in-process, to save start-ups)."""
-    from mockinspect.services.banks import BankService
-    from mockinspect.services.inspection import InspectionService
-
-    path = tmp_path_factory.mktemp("shared") / "shared.db"
-    catalogue = BankService(include_user=False).catalogue()
-    scenario = catalogue.scenario(SCENARIO)
-    with InspectionService.open(path, user_name="setup") as service:
-        session = service.create_session(scenario, catalogue.banks_for(scenario), site="Shared site")
-        first = service.script(session.id)[0].question_id
-    return path, session.id, first
-
-
-@pytest.mark.parametrize(
-    ("args", "match"),
-    [
-        (["session", "answer", "{sid}", "{q}", "--status", "great"], "unknown status 'great'"),
-        (["session", "answer", "{sid}", "NO-SUCH-Q", "--status", "compliant"], "not in the script"),
-        (["session", "answer", "nosuchsession", "{q}", "--status", "compliant"], "no session 'nosuchsession'"),
-        (["session", "answer", "{sid}", "{q}", "--status", "compliant", "--evidence", "/no/such/file.pdf"],
-         "evidence file not found"),
-        (["finding", "add", "{sid}", "--title", "T", "--grade", "major", "--severity", "6", "--occurrence", "1",
-          "--detectability", "1"], "severity must be a whole number from 1 to 5"),
-        (["finding", "add", "{sid}", "--title", "T", "--grade", "major", "--severity", "x"], "is not a whole number"),
-        (["finding", "add", "{sid}", "--title", "T", "--grade", "awful"], "unknown grade 'awful'"),
-        (["finding", "add", "{sid}", "--title", "T", "--grade", "minor", "--question", "{q}"], "no answer"),
-        (["session", "show", "0000000"], "no session"),
-        (["trail", "verify", "0000000"], "no session"),
-        (["session", "new", "--scenario", "nope", "--site", "S"], "unknown scenario 'nope'"),
-        (["session", "new", "--scenario", SCENARIO, "--site", "S", "--mode", "exam"], "invalid choice"),
-    ],
-)  # fmt: skip
-def test_user_errors_are_one_line_exit_1_and_write_nothing(shared_db, args, match):
-    path, session_id, first = shared_db
-    before = snapshot(path)
-    filled = [a.format(sid=session_id, q=first) for a in args]
-    user_error(*filled, "--db", str(path), match=match)
-    assert snapshot(path) == before
-
-
-def test_verify_fails_when_data_is_changed_behind_the_apps_back(session_id, questions):
-    ok("session", "answer", session_id, questions[0]["question_id"], "--status", "deficient", "--text", "No review")
-    con = sqlite3.connect(db_path())
-    con.execute("UPDATE responses SET status = 'compliant'")
-    con.commit()
-    con.close()
-    line = user_error("trail", "verify", match="field status")
-    assert '"compliant" in the database but the audit trail last recorded "deficient"' in line
-    user_error("trail", "verify", session_id, match="field status")
-
-
-def test_verify_fails_when_the_trail_is_changed(session_id, questions):
-    ok("session", "answer", session_id, questions[0]["question_id"], "--status", "deficient")
-    con = sqlite3.connect(db_path())
-    con.execute("UPDATE audit_trail SET who = 'someone else' WHERE seq = 3")
-    con.commit()
-    con.close()
-    user_error("trail", "verify", match="record #3 was changed after it was written")
-    report = run_cli("trail", "verify", "--json")
-    assert report.returncode == 1 and json.loads(report.stdout)["problem"]["seq"] == 3
+def test_a_user_error_is_one_line_exit_1_and_writes_nothing(session_id, questions):
+    before = snapshot()
+    user_error("session", "answer", session_id[:8], questions[0]["question_id"], "--status", "great",
+               match="mockinspect: unknown status 'great'")  # fmt: skip
+    assert snapshot() == before
+    line = user_error("session", "new", "--scenario", SCENARIO, match="mockinspect: session new: ")
+    assert line.count("mockinspect") == 1
 
 
 HOLDER = textwrap.dedent(
