@@ -164,11 +164,6 @@ def test_a_damaged_database_is_refused_and_not_changed(cli, real_db, tmp_path, d
     assert copy.read_bytes() == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="store/migrate.schema_state opens a WAL-mode file with mode=ro and the damaged file's error leaves "
-    "copy.db-wal and copy.db-shm behind (a read-only connection cannot remove them on close)",
-)
 @pytest.mark.parametrize("damage", [truncate, overwrite_pages])
 def test_nothing_is_created_beside_a_damaged_database(cli, real_db, tmp_path, damage):
     copy = damaged_copy(real_db, tmp_path / "damaged", damage)

@@ -66,7 +66,11 @@ def schema_state(path: Path) -> tuple[bool, str | None]:
     that turns out not to be ours is left exactly as it was."""
     if not path.exists() or path.stat().st_size == 0:
         return False, None
-    uri = f"file:{quote(str(path))}?mode=ro"
+    # With no -wal or -shm beside the file, no other connection has it open and nothing
+    # waits in a WAL: read it as immutable, so SQLite creates no -wal/-shm beside a file
+    # that may turn out to be damaged or not ours. Otherwise they exist already.
+    in_use = any(path.with_name(path.name + suffix).exists() for suffix in ("-wal", "-shm"))
+    uri = f"file:{quote(str(path))}?mode=ro" + ("" if in_use else "&immutable=1")
     con = sqlite3.connect(uri, uri=True)
     try:
         tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
