@@ -1,6 +1,7 @@
 """Bank loading: ours vs the bare parse of the same YAML, in the same run.
 
-Generates a 10,000-question bank (about 3 MB), then times:
+Generates a 10,000-question format-2 bank (sections, short citations, compact key points,
+structured evidence and an inline probe on every tenth question), then times:
   bare   yaml.load with PyYAML's C loader (the fastest YAML parser installed)
   cold   our load + full validation, with an empty cache
   warm   loading the unchanged bank again (content-hash cache in the cache folder)
@@ -28,38 +29,55 @@ AREAS = [f"area-{i}" for i in range(20)]
 
 
 def generate_bank(n: int = N_QUESTIONS) -> str:
+    """A format-2 bank of ``n`` questions (probes included), about as dense as the starter bank."""
     out = [
         "kind: bank",
+        "format: 2",
         "id: generated",
         "title: Generated benchmark bank",
         "version: 1.0.0",
         "documents:",
-        "  - id: EU-GMP-Annex-11",
-        "    title: Computerised systems",
-        "  - id: 21-CFR-211",
-        "    title: Current good manufacturing practice for finished pharmaceuticals",
+        "  - {id: EU-GMP-Annex-11, title: Computerised systems}",
+        "  - {id: 21-CFR-211, title: Current good manufacturing practice for finished pharmaceuticals}",
         "areas:",
     ]
-    out += [f"  - id: {a}\n    title: Area {a}" for a in AREAS]
-    out.append("questions:")
-    for i in range(n):
-        area = AREAS[i % len(AREAS)]
-        follow = (
-            f"\n    follow_ups:\n      - ask: Q{i + 1:05d}\n        when:\n          status: [deficient, observation]"
-            if i % 10 == 0 and i + 1 < n
-            else ""
+    out += [f"  - {{id: {a}, title: Area {a}}}" for a in AREAS]
+    out.append("sections:")
+    bodies: list[str] = []
+    made = 0
+    while made < n:
+        i = made
+        probe = ""
+        if i % 10 == 0 and made + 1 < n:
+            made += 1
+            probe = f"""
+        probes:
+          - when: {{any: [deficient, {{missed: reviewer}}]}}
+            prompt: Show me where record {i} was reviewed.
+            guidance: The reviewer finds the entry in the review record."""
+        bodies.append(
+            f"""      - id: Q{i:05d}
+        prompt: Show me who reviewed record {i} and when.
+        intent: Checks the review of record {i} is real.
+        guidance: A trained reviewer checks the record and its audit trail before release.
+        key_points:
+          reviewer: A named reviewer
+          before-release: Reviewed before release
+        terms:
+          reviewer: [[reviewer, QA]]
+        evidence:
+          - Review record for record {i}
+          - {{what: Audit trail of record {i}, type: record, sample: last 3 lots}}
+        cite: [EU-GMP-Annex-11 §9, 21-CFR-211 211.192]
+        grade: major
+        tags: [review, record-{i % 7}]{probe}"""
         )
-        out.append(
-            f"""  - id: Q{i:05d}
-    area: {area}
-    prompt: Show me who reviewed record {i} and when.
-    intent: Checks the review of record {i} is real.
-    guidance: A trained reviewer checks the record and its audit trail before release.
-    key_points: [{{id: reviewer, text: A named reviewer, terms: [[reviewer, QA]]}}]
-    citations: [{{doc: EU-GMP-Annex-11, clause: "9"}}]
-    default_grade: major
-    tags: [review, record-{i % 7}]{follow}"""
-        )
+        made += 1
+    chunk = -(-len(bodies) // len(AREAS))
+    for k, a in enumerate(AREAS):
+        part = bodies[k * chunk : (k + 1) * chunk]
+        if part:
+            out += [f"  - area: {a}", "    regions: [eu, us]", "    questions:", *part]
     return "\n".join(out) + "\n"
 
 
@@ -70,7 +88,8 @@ def main() -> None:
     path = work / "generated.yaml"
     text = generate_bank()
     path.write_text(text, encoding="utf-8")
-    print(f"generated bank: {N_QUESTIONS} questions, {len(text.encode()) / 1e6:.2f} MB")
+    questions = len(BankCache(work / "count").load(path).doc.questions)  # type: ignore[union-attr]
+    print(f"generated format-2 bank: {questions} questions, {len(text.encode()) / 1e6:.2f} MB")
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     print(f"bare parser: {loader.__name__}")
@@ -113,7 +132,7 @@ def main() -> None:
         f"bundled banks: cold median {median(bundled_cold_t) * 1000:.1f} ms, warm median {median(bundled_warm_t) * 1000:.1f} ms"
     )
 
-    result("bank_load_cold", c / b, 2.0, bare_s=f"{b:.3f}", ours_s=f"{c:.3f}")
+    result("bank_load_cold", c / b, 2.0, bare_s=f"{b:.3f}", ours_s=f"{c:.3f}", format=2)
     result("bank_load_warm", w / 0.3, 1.0, warm_s=f"{w:.3f}", note="ratio=warm/0.3s")
     result("bank_load_bundled", median(bundled_cold_t) / 0.2, 1.0, cold_ms=f"{median(bundled_cold_t) * 1000:.1f}")
 

@@ -200,3 +200,22 @@ def test_starter_bank_is_compact_and_cites_precisely():
         assert by_id[qid].default_grade == Grade.MAJOR, qid
     assert all(c.clause for c in by_id["DI-001"].citations if c.doc == "FDA-DI-QA")
     assert [c.role for c in by_id["DI-007"].citations if c.clause == "§11.2"] == ["grading"]
+
+
+def test_positions_of_a_cached_format2_file_and_across_files(tmp_path):
+    from mockinspect.banks.cache import BankCache
+
+    a = tmp_path / "a.yaml"
+    a.write_text(VALID_BANK2, encoding="utf-8")
+    cache = BankCache(tmp_path / "cache")
+    cache.load(a)
+    hit = cache.load(a)
+    assert hit.locmap is None and hit._root is None  # from the cache: nothing parsed yet
+    b = tmp_path / "b.yaml"
+    b.write_text(VALID_BANK2.replace("id: sample2", "id: other2"), encoding="utf-8")
+    problems = validate(a, b)
+    first = next(p for p in problems if "'SM2-001'" in p.message)
+    assert first.path == str(b) and first.line == line_of(VALID_BANK2, "- id: SM2-001")
+    assert f"({a}:{line_of(VALID_BANK2, '- id: SM2-001')}:" in first.message
+    probe = next(p for p in problems if "'SM2-001-P1'" in p.message)
+    assert probe.line == line_of(VALID_BANK2, "- when: {any:")  # a derived id points at its probe

@@ -20,9 +20,10 @@ from pydantic import ValidationError
 from mockinspect import __version__
 from mockinspect.banks.loader import MODELS, LoadedFile, build, load_text, read_text
 from mockinspect.banks.problems import BankFileError
+from mockinspect.domain.bank import Bank
 from mockinspect.paths import user_cache_dir
 
-FORMAT_REVISION = 3
+FORMAT_REVISION = 4
 MAX_ENTRIES = 256
 STALE_TMP_SECONDS = 300  # a *.tmp older than this is a leftover of a crashed write
 
@@ -44,9 +45,12 @@ class BankCache:
         entry = self._entry(sha256)
         try:
             payload = entry.read_bytes()
-            tag, _, body = payload.partition(b"\n")
-            model = MODELS[tag.decode()].model_validate_json(body)
-            loaded = build(path, tag.decode(), model, sha256)
+            raw_tag, _, body = payload.partition(b"\n")
+            tag = raw_tag.decode()
+            if tag == "bank2":  # stored as the domain bank: no second conversion on a hit
+                loaded = LoadedFile(path, Bank.model_validate_json(body), sha256, tag=tag)
+            else:
+                loaded = build(path, tag, MODELS[tag].model_validate_json(body), sha256)
             self._touch(entry)
             return loaded
         except (OSError, KeyError, UnicodeDecodeError, ValidationError, BankFileError):
@@ -56,8 +60,7 @@ class BankCache:
         return loaded
 
     def _store(self, entry: Path, loaded: LoadedFile) -> None:
-        model = loaded.source if loaded.source is not None else loaded.doc
-        body = model.model_dump_json(by_alias=True, exclude_defaults=True)
+        body = loaded.doc.model_dump_json(by_alias=True, exclude_defaults=True)
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")

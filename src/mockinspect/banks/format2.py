@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from pydantic import ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from mockinspect.domain.bank import (
     Alcoa,
@@ -55,6 +55,7 @@ from mockinspect.domain.bank import (
     StrictModel,
     Text,
     Version,
+    short_forms,
 )
 
 # ---------------------------------------------------------------------------- file models
@@ -142,6 +143,16 @@ class _Body(StrictModel):
     )
     review: Governance | None = None
     follow_ups: list[FollowUpFile] = Field(default_factory=list)
+
+    @field_validator("cite", mode="before")
+    @classmethod
+    def _short_citations(cls, value: Any) -> Any:
+        return short_forms(citations=value)[0]
+
+    @field_validator("evidence", mode="before")
+    @classmethod
+    def _plain_evidence(cls, value: Any) -> Any:
+        return short_forms(evidence=value)[1]
 
 
 class ProbeFile(_Body):

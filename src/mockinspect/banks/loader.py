@@ -87,10 +87,32 @@ class LoadedFile:
         line, col = self.position(loc, key=key)
         return Problem(str(self.path), line, col, message)
 
+    def location_map(self) -> LocMap | None:
+        """The format-2 location map; on a cache hit it is rebuilt from the file, only when needed."""
+        if self.locmap is None and self.tag == "bank2":
+            try:
+                text, raw = read_text(self.path)
+                if hashlib.sha256(raw).hexdigest() == self.sha256:
+                    parsed = yaml12.parse(text)
+                    self.locmap = convert(BankFile.model_validate(parsed.data))[1]
+                    self._root, self._root_parsed = parsed.root, True
+            except (BankFileError, yaml12.YamlProblem, ValidationError):
+                pass
+        return self.locmap
+
+    def position_of(self, loc: tuple[object, ...]) -> tuple[int, int]:
+        """Line and column of a domain location (translated to the file's for format 2)."""
+        locmap = self.location_map()
+        key = False
+        if locmap is not None:
+            loc, key = locmap.translate(loc)
+        return self.position(loc, key=key)
+
     def problem(self, loc: tuple[object, ...], message: str, *, key: bool = False) -> Problem:
         """A problem at a domain location (translated to the file's for format 2)."""
-        if self.locmap is not None:
-            loc, at_key = self.locmap.translate(loc)
+        locmap = self.location_map()
+        if locmap is not None:
+            loc, at_key = locmap.translate(loc)
             key = key or at_key
         line, col = self.position(loc, key=key)
         return Problem(str(self.path), line, col, message)

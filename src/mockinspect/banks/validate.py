@@ -122,7 +122,7 @@ def _scenario(f: LoadedFile) -> Scenario:
 
 
 def _clash(f: LoadedFile, qi: int, qid: str, other_bank: str, other: LoadedFile, other_qi: int) -> Problem:
-    other_line, other_col = other.position(("questions", other_qi, "id"))
+    other_line, other_col = other.position_of(("questions", other_qi, "id"))
     return f.problem(
         ("questions", qi, "id"),
         tr(
@@ -163,7 +163,7 @@ def _duplicates(
     out = []
     for i, ident in enumerate(ids):
         if ident in first:
-            line, _ = f.position(loc_of(first[ident]))
+            line, _ = f.position_of(loc_of(first[ident]))
             out.append(
                 f.problem(
                     loc_of(i), tr("duplicate {what} id '{id}' (first at line {line})", what=what, id=ident, line=line)

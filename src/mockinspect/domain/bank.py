@@ -26,8 +26,8 @@ from pydantic import (
     GetJsonSchemaHandler,
     Strict,
     StringConstraints,
+    field_validator,
     model_serializer,
-    model_validator,
 )
 from pydantic.json_schema import JsonSchemaValue
 
@@ -261,19 +261,27 @@ def split_citation(text: str) -> dict[str, str]:
     return out
 
 
+def short_forms(citations: Any = None, evidence: Any = None) -> tuple[Any, Any]:
+    """The one-line forms as mappings: ``"DOC clause"`` citations and plain-text evidence.
+
+    Done once per list (a field validator) rather than per item, which keeps loading a
+    10,000-question bank from paying a Python call for every citation and record.
+    """
+    if isinstance(citations, list):
+        citations = [split_citation(c) if isinstance(c, str) else c for c in citations]
+    if isinstance(evidence, list):
+        evidence = [{"what": e} if isinstance(e, str) else e for e in evidence]
+    return citations, evidence
+
+
 class Citation(StrictModel):
-    """A document and clause; the one-line form ``"DOC-ID clause"`` is accepted too."""
+    """A document and clause; in a question's list the one-line form ``"DOC-ID clause"`` is accepted too."""
 
     doc: Identifier = Field(description="The id of a document in the registry or under 'documents'.")
     clause: Text | None = Field(None, description="Section, clause or paragraph, at the depth you are sure of.")
     role: CitationRole | None = Field(None, description="requirement, expectation or grading (basis for the grade).")
     regions: list[Region] = Field(default_factory=list, description="Whose rules; empty: everyone's.")
     note: Text | None = None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _short_form(cls, value: Any) -> Any:
-        return split_citation(value) if isinstance(value, str) else value
 
     @classmethod
     def __get_pydantic_json_schema__(cls, core_schema: Any, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
@@ -298,18 +306,13 @@ class KeyPoint(StrictModel):
 
 
 class Evidence(StrictModel):
-    """A record the inspector asks to see; plain text is the same as ``{what: text}``."""
+    """A record the inspector asks to see; in a question's list plain text is the same as ``{what: text}``."""
 
     what: Text
     type: EvidenceType | None = None
     sample: Text | None = Field(None, description="Which ones, e.g. 'last 3 released lots, one with a deviation'.")
     turnaround: Turnaround | None = None
     regions: list[Region] = Field(default_factory=list)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _plain_text(cls, value: Any) -> Any:
-        return {"what": value} if isinstance(value, str) else value
 
     @classmethod
     def __get_pydantic_json_schema__(cls, core_schema: Any, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
@@ -418,6 +421,16 @@ class Question(StrictModel):
     sampling: Text | None = Field(None, description="How the inspector picks the sample.")
     parent: Identifier | None = Field(None, description="For an inline probe: the question it belongs to.")
     governance: Governance | None = None
+
+    @field_validator("citations", mode="before")
+    @classmethod
+    def _short_citations(cls, value: Any) -> Any:
+        return short_forms(citations=value)[0]
+
+    @field_validator("expected_evidence", mode="before")
+    @classmethod
+    def _plain_evidence(cls, value: Any) -> Any:
+        return short_forms(evidence=value)[1]
 
     def content_hash(self) -> str:
         """SHA-256 of the question's content; a session freezes it with the script."""
