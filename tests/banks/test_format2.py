@@ -219,3 +219,17 @@ def test_positions_of_a_cached_format2_file_and_across_files(tmp_path):
     assert f"({a}:{line_of(VALID_BANK2, '- id: SM2-001')}:" in first.message
     probe = next(p for p in problems if "'SM2-001-P1'" in p.message)
     assert probe.line == line_of(VALID_BANK2, "- when: {any:")  # a derived id points at its probe
+
+
+def test_a_persona_sees_its_own_regions_expectations_and_citations_first():
+    registry = discover([Source("bundled", question_banks_dir())])
+    bank = registry.banks["data-integrity"]
+    by_id = {q.id: q for q in bank.questions}
+    eu = by_id["CS-005"].for_regions([Region.EU], registry.documents)
+    assert not any("Part 11 certification" in e.what for e in eu.expected_evidence)
+    assert eu.citations[0].doc.startswith("EU-GMP") and eu.citations[-1].doc == "21-CFR-11"
+    us = by_id["CS-005"].for_regions(["us"], registry.documents)
+    assert any("Part 11 certification" in e.what for e in us.expected_evidence)
+    assert us.citations[0].doc == "21-CFR-11"
+    assert "deputy-is-qp" not in [k.id for k in by_id["CS-005-P1"].for_regions(["us"]).key_points]
+    assert by_id["CS-005"].for_regions([]) == by_id["CS-005"]

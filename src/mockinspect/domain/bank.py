@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
@@ -444,6 +445,38 @@ class Question(StrictModel):
 
     def applies_to(self, products: set[Applicability] | frozenset[Applicability]) -> bool:
         return not self.applicability or not products or bool(products & set(self.applicability))
+
+    def for_regions(
+        self, regions: Sequence[Region | str], documents: Mapping[str, Document] | None = None
+    ) -> Question:
+        """The question as an inspector of ``regions`` shows it.
+
+        Key points and evidence limited to other regions are left out; citations are kept
+        but ordered: the inspector's own jurisdiction first, then international texts
+        (ICH, WHO, ISO, or no jurisdiction known), then other regions'. A citation's region
+        is its own ``regions``, else its document's jurisdiction. No regions: unchanged.
+        """
+        wanted = {Region(r) for r in regions}
+        if not wanted:
+            return self
+        docs = documents or {}
+
+        def rank(c: Citation) -> int:
+            own = set(c.regions)
+            document = docs.get(c.doc)
+            if not own and document is not None and document.jurisdiction is not None:
+                own = {Region(document.jurisdiction.value)}
+            if own & wanted:
+                return 0
+            return 1 if not own or own <= {Region.ICH, Region.WHO, Region.ISO} else 2
+
+        return self.model_copy(
+            update={
+                "key_points": [k for k in self.key_points if not k.regions or wanted & set(k.regions)],
+                "expected_evidence": [e for e in self.expected_evidence if not e.regions or wanted & set(e.regions)],
+                "citations": sorted(self.citations, key=rank),
+            }
+        )
 
     def fits(self, where: Where) -> bool:
         """Whether the question applies to a site and inspection described by ``where``."""
