@@ -4,8 +4,11 @@ with a log file), never a traceback, and changes nothing: usage errors, every ki
 
 from __future__ import annotations
 
+import io
+import os
 import random
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -266,3 +269,87 @@ def test_a_copy_of_a_database_opens_read_only_when_the_file_is_read_only(cli, re
         assert run.code == 1 and "read-only" in run.error
     finally:
         copy.chmod(0o644)
+
+
+# -- the settings, the pipe, the window --------------------------------------------------------
+
+
+def test_the_trail_records_the_settings_user_name(cli, isolated_user_dirs):
+    (isolated_user_dirs / "config" / "settings.json").write_text('{"user_name": "Dr. Quinn"}', encoding="utf-8")
+    cli("session", "new", "--scenario", SCENARIO, "--site", "S")
+    import sqlite3
+
+    con = sqlite3.connect(db_path())
+    try:
+        assert {r[0] for r in con.execute("SELECT who FROM audit_trail")} == {"Dr. Quinn"}
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("content", ["{not json", '{"user_name": ""}', '{"user_name": "   "}', "[]"])
+def test_a_broken_settings_file_is_one_line(cli, isolated_user_dirs, content):
+    (isolated_user_dirs / "config" / "settings.json").write_text(content, encoding="utf-8")
+    run = cli("session", "new", "--scenario", SCENARIO, "--site", "S", code=1)
+    assert "settings" in run.error or "user name" in run.error
+    assert cli("session", "list", code=1).error == run.error
+
+
+class ClosedPipe:
+    """A stdout whose reader went away (``mockinspect ... | head -1``)."""
+
+    def __init__(self, sink: Path) -> None:
+        self.sink = sink
+
+    def write(self, text: str) -> int:
+        raise BrokenPipeError(32, "Broken pipe")
+
+    def flush(self) -> None:
+        raise BrokenPipeError(32, "Broken pipe")
+
+    def fileno(self) -> int:
+        return os.open(self.sink, os.O_WRONLY | os.O_CREAT)
+
+
+def test_a_closed_pipe_is_quiet_exit_0(sid, monkeypatch, capsys, tmp_path):
+    saved = os.dup(1)
+    try:
+        monkeypatch.setattr(sys, "stdout", ClosedPipe(tmp_path / "sink"))
+        from mockinspect.cli import main
+
+        assert main(["session", "questions", sid]) == 0
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+    assert capsys.readouterr().err == ""
+
+
+def test_a_closed_pipe_without_a_file_descriptor_is_still_quiet(sid, monkeypatch, capsys):
+    class NoDescriptor(ClosedPipe):
+        def fileno(self) -> int:
+            raise io.UnsupportedOperation("fileno")
+
+    monkeypatch.setattr(sys, "stdout", NoDescriptor(Path("unused")))
+    from mockinspect.cli import main
+
+    assert main(["session", "list"]) == 0
+    assert capsys.readouterr().err == ""
+
+
+def test_no_arguments_start_the_window_and_gui_too(capsys):
+    from mockinspect.cli import main
+
+    started: list[list[str]] = []
+    assert main([], gui=lambda argv: started.append(argv) or 0) == 0
+    assert main(["gui"], gui=lambda argv: started.append(argv) or 5) == 5
+    assert started == [[], ["gui"]]
+
+
+def test_options_without_a_command_print_the_help(cli):
+    assert cli("--json").out.startswith("usage: mockinspect")
+
+
+def test_the_app_entry_point_runs_the_command_line(capsys):
+    from mockinspect.app import main
+
+    assert main(["session", "list", "--json"]) == 0
+    assert capsys.readouterr().out.strip() == "[]"

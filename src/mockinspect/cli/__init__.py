@@ -10,6 +10,7 @@ adds its parsers and sets ``handler`` (a function of the parsed args returning a
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -133,7 +134,8 @@ def main(argv: Sequence[str] | None = None, *, gui: Callable[[list[str]], int] |
         return 130
     except BrokenPipeError:
         # the reader went away (e.g. `| head`); silence the flush at exit
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        with contextlib.suppress(OSError, ValueError):  # no descriptor to redirect (stdout replaced in-process)
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except Exception as exc:  # the last line of defence: one line, the details in a log file
         return _internal_error(exc)
