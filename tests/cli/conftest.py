@@ -35,6 +35,8 @@ class Run:
         """The one error line a failing command prints, checked to be exactly one."""
         assert len(self.errors) == 1, self.err
         assert "Traceback" not in self.err, self.err
+        others = [line for line in self.err.splitlines() if not line.startswith("mockinspect:")]
+        assert all(line.startswith(("notice:", "warning:")) for line in others), self.err
         return self.errors[0]
 
     def json(self) -> Any:

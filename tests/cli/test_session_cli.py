@@ -27,8 +27,10 @@ def ok(*args: str) -> subprocess.CompletedProcess[str]:
 def user_error(*args: str, match: str) -> str:
     result = run_cli(*args)
     assert result.returncode == 1, result.stdout + result.stderr
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
+    # commands that read banks may add "notice: ..." lines; ours are the "mockinspect:" ones
+    lines = [line for line in result.stderr.splitlines() if not line.startswith("notice:")]
+    assert len(lines) == 1 and lines[0].startswith("mockinspect: "), result.stderr
+    assert "Traceback" not in result.stderr, result.stderr
     assert match in lines[0], lines[0]
     return lines[0]
 

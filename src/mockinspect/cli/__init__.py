@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from mockinspect import __version__
-from mockinspect.cli.output import safe
+from mockinspect.cli.output import safe, surrogates, tolerant_streams
 from mockinspect.errors import UserError
 from mockinspect.i18n import tr
 from mockinspect.paths import default_db_path
@@ -107,7 +107,13 @@ def wants_json(args: argparse.Namespace) -> bool:
 def main(argv: Sequence[str] | None = None, *, gui: Callable[[list[str]], int] | None = None) -> int:
     """Run the command line; ``gui`` starts the window (``mockinspect gui``, given by app.py)."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    tolerant_streams()
     try:
+        for arg in argv:
+            if surrogates(arg):
+                raise UsageError(
+                    tr("'{arg}' is not UTF-8 text; if it names a file or folder, rename it", arg=arg)
+                )
         parser = build_parser()
         args, extras = parser.parse_known_args(argv)
         if extras:

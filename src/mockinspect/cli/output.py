@@ -7,6 +7,7 @@ text can forge a line of output or recolour the terminal. JSON output stays exac
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 import unicodedata
@@ -37,7 +38,7 @@ def safe(value: object) -> str:
     out = []
     for ch in text:
         category = unicodedata.category(ch)
-        if (category in ("Cc", "Cf", "Zl", "Zp") and ch != "\u200d") or ord(ch) in _BIDI:
+        if (category in ("Cc", "Cf", "Cs", "Zl", "Zp") and ch != "\u200d") or ord(ch) in _BIDI:
             out.append(_escape_char(ch))
         else:
             out.append(ch)
@@ -50,17 +51,51 @@ def echo(*parts: object, file: TextIO | None = None) -> None:
 
 
 def print_json(value: Any) -> None:
-    json.dump(value, sys.stdout, indent=2, ensure_ascii=False, default=str)
+    """Indented JSON; as ASCII escapes when stdout cannot carry every character (e.g. cp1252 on a
+    Windows redirect), so the text a script parses is always exact."""
+    json.dump(value, sys.stdout, indent=2, ensure_ascii=not _unicode_stream(sys.stdout), default=str)
     sys.stdout.write("\n")
+
+
+def _unicode_stream(stream: TextIO) -> bool:
+    encoding = (getattr(stream, "encoding", None) or "").lower().replace("_", "-")
+    return encoding in ("utf-8", "utf8", "utf-16", "utf-32", "utf-8-sig")
+
+
+def tolerant_streams() -> None:
+    """Let stdout and stderr write what their encoding lacks as backslash escapes (a site name in
+    Japanese on a cp1252 console) instead of failing the command after it did its work."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(Exception):
+                reconfigure(errors="backslashreplace")
+
+
+def surrogates(text: str) -> bool:
+    """Whether ``text`` holds bytes that were not UTF-8 (decoded as lone surrogates)."""
+    return any("\ud800" <= ch <= "\udfff" for ch in text)
+
+
+def width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: wide East Asian characters 2, combining marks 0."""
+    if text.isascii():
+        return len(text)
+    total = 0
+    for ch in text:
+        if unicodedata.combining(ch) or unicodedata.category(ch) in ("Mn", "Me") or ch == "\u200d":
+            continue
+        total += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+    return total
 
 
 def print_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
     """Left-aligned columns; the last column is not padded, so long titles do not widen the rest."""
     text_rows = [[safe(c) for c in row] for row in rows]
-    widths = [max([len(h)] + [len(r[i]) for r in text_rows]) for i, h in enumerate(headers)]
+    widths = [max([width(h)] + [width(r[i]) for r in text_rows]) for i, h in enumerate(headers)]
 
     def line(cells: Sequence[str]) -> str:
-        padded = [c.ljust(w) for c, w in zip(cells[:-1], widths[:-1], strict=True)]
+        padded = [c + " " * (w - width(c)) for c, w in zip(cells[:-1], widths[:-1], strict=True)]
         return "  ".join([*padded, cells[-1]]).rstrip()
 
     print(line(list(headers)))
@@ -70,6 +105,6 @@ def print_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> Non
 
 def print_fields(lines: Sequence[tuple[str, object]]) -> None:
     """``Key  value`` lines, keys aligned, values escaped."""
-    width = max((len(k) for k, _ in lines), default=0)
+    keys = max((width(k) for k, _ in lines), default=0)
     for key, value in lines:
-        print(f"{key.ljust(width)}  {safe(value)}")
+        print(f"{key}{' ' * (keys - width(key))}  {safe(value)}")
