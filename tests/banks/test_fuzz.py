@@ -11,17 +11,18 @@ from hypothesis import strategies as st
 from mockinspect.banks import yaml12
 from mockinspect.services.banks import BankService
 
-from .conftest import VALID_BANK
+from .conftest import VALID_BANK, VALID_BANK2
 
 LINES = VALID_BANK.splitlines(keepends=True)
+LINES2 = VALID_BANK2.splitlines(keepends=True)
 NOISE = st.text(
     alphabet=st.sampled_from(list(":-[]{}&*!|>#'\"\t ,%@`?\n") + list("abcXYZ019") + ["ü", "語"]), max_size=12
 )
 
 
 @st.composite
-def damaged_bank(draw) -> str:
-    lines = list(LINES)
+def damaged_bank(draw, source: list[str] = LINES) -> str:
+    lines = list(source)
     for _ in range(draw(st.integers(1, 4))):
         i = draw(st.integers(0, len(lines) - 1))
         action = draw(st.sampled_from(["delete", "duplicate", "insert", "splice", "indent", "dedent", "swap", "value"]))
@@ -53,7 +54,7 @@ def damaged_bank(draw) -> str:
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(damaged_bank())
+@given(st.one_of(damaged_bank(), damaged_bank(LINES2)))
 def test_damaged_banks_get_positioned_messages(text):
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "bank.yaml"

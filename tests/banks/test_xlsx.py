@@ -157,3 +157,44 @@ def test_cli_export_then_import(tmp_path):
     result = run_cli("bank", "import", "--xlsx", book, "-o", out)
     assert result.returncode == 0, result.stderr
     assert same_meaning(load_file(STARTER).doc, load_file(out).doc) == []
+
+
+VALUES = [
+    None,
+    "",
+    " ",
+    "=SUM(A1:A2)",
+    0,
+    -1,
+    3.5,
+    True,
+    "critical",
+    "DI-001",
+    "any: deficient",
+    "on:",
+    "ü語",
+    "a, b | c",
+]
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_damaged_workbooks_never_raise_anything_else(tmp_path, seed):
+    import random
+
+    rng = random.Random(seed)
+    book = tmp_path / "bank.xlsx"
+    export_workbook(load_file(STARTER).doc, book)
+    wb = load_workbook(book)
+    for _ in range(rng.randint(1, 4)):
+        ws = wb[rng.choice(wb.sheetnames)]
+        row, col = rng.randint(1, max(ws.max_row, 1) + 1), rng.randint(1, max(ws.max_column, 1) + 1)
+        ws.cell(row, col, rng.choice(VALUES))
+    wb.save(book)
+    try:
+        text = import_workbook(book)
+    except WorkbookError as exc:
+        assert exc.problems
+        for p in exc.problems:
+            assert str(p).startswith(f"{book}") and "\n" not in p.message
+    else:
+        assert load_text(tmp_path / "b.yaml", text, "").doc.id == "data-integrity"

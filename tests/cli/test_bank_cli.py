@@ -103,3 +103,46 @@ def test_user_errors_are_one_line_exit_1(tmp_path):
         assert result.returncode == 1, args
         assert len(result.stderr.strip().splitlines()) == 1, (args, result.stderr)
         assert result.stderr.startswith("mockinspect: ")
+
+
+def test_migrate_prints_or_writes_format_2(tmp_path):
+    from tests.banks.conftest import VALID_BANK as OLD
+
+    src = tmp_path / "old.yaml"
+    src.write_text(OLD)
+    printed = run_cli("bank", "migrate", src)
+    assert printed.returncode == 0, printed.stderr
+    assert "format: 2" in printed.stdout and "probes:" in printed.stdout
+    out = tmp_path / "new.yaml"
+    written = run_cli("bank", "migrate", src, "-o", out)
+    assert written.returncode == 0 and out.read_text() == printed.stdout
+    again = run_cli("bank", "migrate", out)
+    assert again.returncode == 1 and again.stderr == f"mockinspect: {out}: already format 2\n"
+
+
+def test_new_id(tmp_path):
+    result = run_cli("bank", "new-id", "qc-laboratory-data")
+    assert (result.returncode, result.stdout) == (0, "QCD-008\n")
+    unknown = run_cli("bank", "new-id", "nowhere")
+    assert unknown.returncode == 1 and unknown.stderr.startswith("mockinspect: no bank has an area 'nowhere'")
+
+
+def test_every_command_that_reads_banks_warns_about_a_broken_bank_dir_file(tmp_path):
+    (tmp_path / "broken.yaml").write_text("kind: bank\nid: [\n")
+    line = f"warning: {tmp_path / 'broken.yaml'}: 1 problem(s), not used; run: mockinspect bank validate"
+    for args in (
+        ("bank", "list"),
+        ("scenario", "list"),
+        ("bank", "new-id", "data-integrity"),
+        ("bank", "validate", question_banks_dir()),
+    ):
+        result = run_cli(*args, "--bank-dir", tmp_path)
+        assert result.returncode == 0, (args, result.stderr)
+        assert line in result.stderr, (args, result.stderr)
+
+
+def test_a_format1_bank_in_use_gets_a_notice(tmp_path):
+    (tmp_path / "b.yaml").write_text(VALID_BANK)
+    result = run_cli("bank", "list", "--bank-dir", tmp_path)
+    assert result.returncode == 0
+    assert f"notice: {tmp_path / 'b.yaml'}: bank format 1 still loads; run: mockinspect bank migrate" in result.stderr
