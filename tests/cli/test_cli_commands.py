@@ -605,3 +605,25 @@ def test_evidence_check_does_not_hang_on_a_fifo(cli, sid, first, tmp_path):
         os.close(os.open(linked, os.O_WRONLY | os.O_NONBLOCK))
         worker.join(5)
     assert not hung and codes == [1]
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (["session", "answer", "{sid}", "{q}"], "mockinspect: session answer: give at least one of --status, --text, "
+         "--notes, --answered-by, --seconds, --key-point, --evidence"),
+        (["finding", "edit", "1"], "mockinspect: finding edit: nothing to change; give at least one option (see --help)"),
+        (["request", "update", "1"], "mockinspect: request update: nothing to change; give --status or --notes"),
+    ],
+)  # fmt: skip
+def test_a_change_with_nothing_to_change_is_a_usage_error(cli, sid, first, args, line):
+    before = counts()
+    assert cli(*[a.format(sid=sid, q=first) for a in args], code=1).error == line
+    assert counts() == before
+
+
+def test_text_saved_before_a_status_triggers_no_probe_until_the_status(cli, sid, script):
+    parent, probe = deficient_probe(script)
+    assert cli("session", "answer", sid, parent, "--text", "typing...", "--json").json()["probes_added"] == []
+    assert len(cli("session", "questions", sid, "--json").json()) == len(script)
+    assert cli("session", "answer", sid, parent, "--status", "deficient", "--json").json()["probes_added"] == [probe]

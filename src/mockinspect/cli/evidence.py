@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from datetime import UTC, datetime
 
-from mockinspect.cli import wants_json
+from mockinspect.cli import UsageError, wants_json
 from mockinspect.cli.common import emit, open_services, positive_int, resolve_session, when
 from mockinspect.cli.output import print_json, print_table
 from mockinspect.domain.session import UNSET, DocumentRequest, DocumentRequestStatus, EvidenceState, RequestPatch
@@ -92,6 +92,8 @@ def cmd_request_update(args: argparse.Namespace) -> int:
         status=UNSET if args.status is None else DocumentRequestStatus(args.status),
         notes=UNSET if args.notes is None else args.notes,
     )
+    if not patch:
+        raise UsageError(tr("request update: nothing to change; give --status or --notes"))
     with open_services(args, "write") as services:
         done = services.inspection.update_document_request(args.request, patch, reason=args.reason)
     emit(args, done, tr("request {id}: {status}", id=done.id, status=done.status.value))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from mockinspect.cli import wants_json
+from mockinspect.cli import UsageError, wants_json
 from mockinspect.cli.common import emit, open_services, positive_int, resolve_session
 from mockinspect.cli.output import print_json, print_table
 from mockinspect.domain.bank import Grade
@@ -102,6 +102,8 @@ def cmd_edit(args: argparse.Namespace) -> int:
         root_cause=_given(args.root_cause),  # type: ignore[arg-type]
         status=_given(args.status),  # type: ignore[arg-type]
     )
+    if not patch and args.question is None:
+        raise UsageError(tr("finding edit: nothing to change; give at least one option (see --help)"))
     with open_services(args, "write") as services:
         finding = services.inspection.edit_finding(args.finding, patch, question_ids=args.question, reason=args.reason)
     emit(args, finding, tr("finding {id} saved", id=finding.id))

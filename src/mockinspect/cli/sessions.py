@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from mockinspect.cli import wants_json
+from mockinspect.cli import UsageError, wants_json
 from mockinspect.cli.common import catalogue, emit, open_services, positive_int, resolve_session, when
 from mockinspect.cli.output import echo, print_fields, print_json, print_table
 from mockinspect.domain.bank import ResponseStatus
@@ -194,14 +194,21 @@ def cmd_answer(args: argparse.Namespace) -> int:
         seconds_taken=UNSET if args.seconds is None else args.seconds,
         key_points_hit=UNSET if args.key_point is None else tuple(args.key_point),
     )
+    if not patch and not evidence:
+        raise UsageError(
+            tr("session answer: give at least one of --status, --text, --notes, --answered-by, --seconds, "
+               "--key-point, --evidence")
+        )  # fmt: skip
     found = catalogue(args)
     with open_services(args, "write") as services:
         sid = resolve_session(services, args.id)
         if args.key_point:
             _check_key_points(services.inspection.snapshot(sid), args.question, args.key_point)
         response = services.inspection.record_response(sid, args.question, patch, evidence=evidence, reason=args.reason)
-        available = {q.id: q for bank in found.banks.values() for q in bank.questions}
-        probes = services.inspection.add_triggered_probes(sid, args.question, available, reason=args.reason)
+        probes = []
+        if response.status is not None:  # text typed before a status triggers nothing yet
+            available = {q.id: q for bank in found.banks.values() for q in bank.questions}
+            probes = services.inspection.add_triggered_probes(sid, args.question, available, reason=args.reason)
     if wants_json(args):
         print_json({**plain(response), "probes_added": [p.question_id for p in probes]})
         return 0
