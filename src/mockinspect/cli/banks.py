@@ -80,7 +80,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     svc = service(args)
     problems = svc.validate(args.paths)
     # Broken files among the available banks that were not validated here get one line each.
-    reported = {p.path for p in problems}
+    reported = {p.path for p in problems} | {str(Path(p.path).resolve()) for p in problems}
     print_warnings(
         [w for w in svc.catalogue().registry.warnings if not any(w.startswith(f"warning: {r}: ") for r in reported)]
     )
