@@ -233,3 +233,36 @@ def test_a_persona_sees_its_own_regions_expectations_and_citations_first():
     assert us.citations[0].doc == "21-CFR-11"
     assert "deputy-is-qp" not in [k.id for k in by_id["CS-005-P1"].for_regions(["us"]).key_points]
     assert by_id["CS-005"].for_regions([]) == by_id["CS-005"]
+
+
+def test_a_cached_format2_bank_hashes_as_a_fresh_one(tmp_path):
+    from mockinspect.banks.cache import BankCache
+
+    cache = BankCache(tmp_path / "cache")
+    path = question_banks_dir() / "banks" / "data-integrity.yaml"
+    cache.load(path)
+    cached, fresh = cache.load(path).doc, load_file(path).doc
+    assert cached == fresh
+    assert [q.content_hash() for q in cached.questions] == [q.content_hash() for q in fresh.questions]
+
+
+def test_scenarios_draw_only_what_applies_to_the_persona_and_site():
+    from mockinspect.domain.engine import build_script
+    from mockinspect.domain.scenario import Scenario
+
+    bank = BankService(include_user=False).catalogue().banks["data-integrity"]
+    base = {
+        "kind": "scenario",
+        "id": "s",
+        "title": "S",
+        "version": "1.0.0",
+        "agenda": [{"title": "All", "areas": [a.id for a in bank.areas], "minutes": 600}],
+        "draw": {"per_area": 50},
+    }
+    fda = {i.question_id for i in build_script(Scenario.model_validate({**base, "persona": "fda"}), [bank])}
+    eu = {i.question_id for i in build_script(Scenario.model_validate({**base, "persona": "eu"}), [bank])}
+    assert "DI-006" not in fda and "CS-003" not in fda  # written for EU/UK/PIC/S inspectors
+    assert {"DI-006", "CS-003"} <= eu
+    no_cds = Scenario.model_validate({**base, "persona": "eu", "where": {"capabilities": ["lims"]}})
+    assert "QCD-002" not in {i.question_id for i in build_script(no_cds, [bank])}
+    assert not any(q.endswith(("-P1", "-P2")) for q in fda | eu)  # probes are never drawn
