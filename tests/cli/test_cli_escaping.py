@@ -206,12 +206,6 @@ def test_a_console_that_is_not_utf8_gets_escapes_not_a_crash(cli, monkeypatch, e
     assert "Zell \\u76e3\\u67fb \\U0001f600" in written().decode(encoding)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="services: text with lone surrogates (bytes that were not UTF-8) is not refused by clean_text/"
-    "kept_text; SQLite's encoder then fails and it surfaces as an unexpected error (a UnicodeEncodeError), "
-    "or, for a session id prefix (session_ids_starting), as 'the database holds a value that cannot be read'",
-)
 def test_the_services_refuse_text_that_is_not_utf8(tmp_path):
     from mockinspect.errors import UserError
     from mockinspect.services import Services

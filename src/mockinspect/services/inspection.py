@@ -65,7 +65,11 @@ from mockinspect.services.validation import (
     kept_text,
     parse_evidence_argument,
     rating,
+    regular_file,
     seed_value,
+)
+from mockinspect.services.validation import (
+    question_id as check_question_id,
 )
 from mockinspect.services.validation import (
     session_id as check_session_id,
@@ -175,8 +179,11 @@ class InspectionService(ServiceBase):
 
     def session_ids_starting(self, prefix: str) -> list[str]:
         """Up to 10 session ids starting with ``prefix`` (for a command line that accepts short ids)."""
+        value = prefix.strip().lower()
+        if not value.isascii():
+            return []  # ids are hex digits
         with user_errors():
-            return self.repo.session_ids_starting(prefix.strip().lower())
+            return self.repo.session_ids_starting(value)
 
     def session(self, session_id: str) -> Session:
         with user_errors():
@@ -205,9 +212,13 @@ class InspectionService(ServiceBase):
             return self.repo.update_session(sid, changes, who=self.user_name, reason=reason)
 
     def finish_session(self, session_id: str, *, reason: str | None = None) -> Session:
-        """Close the session; later changes need a reason (kept in the trail)."""
+        """Close the session; later changes need a reason (kept in the trail). Finishing a
+        finished session changes nothing."""
         sid = check_session_id(session_id)
         with user_errors():
+            current = self.repo.get_session(sid)
+            if current.state is SessionState.FINISHED:
+                return current
             return self.repo.update_session(
                 sid,
                 {"state": SessionState.FINISHED.value, "finished_at": datetime.now(UTC)},
@@ -230,6 +241,7 @@ class InspectionService(ServiceBase):
     ) -> Draft:
         """Save typing as a draft (unaudited, crash-safe): what the window calls within a second."""
         sid = check_session_id(session_id)
+        question_id = check_question_id(question_id)
         fields: dict[str, Any] = {}
         for name in ("text", "notes"):
             value = getattr(patch, name)
@@ -264,6 +276,7 @@ class InspectionService(ServiceBase):
         may be saved before it has a status. The question's draft is dropped in the same
         transaction, and evidence given here is linked to the answer."""
         sid = check_session_id(session_id)
+        question_id = check_question_id(question_id)
         fields: dict[str, Any] = {}
         if patch.status is not UNSET:
             fields["status"] = None if patch.status is None else enum_value(ResponseStatus, patch.status, tr("status")).value
@@ -645,6 +658,9 @@ def check_links(links: Sequence[EvidenceLink]) -> list[EvidenceCheck]:
     for link in links:
         if link.kind is not EvidenceKind.FILE or not link.path:
             checks.append(EvidenceCheck(link, EvidenceState.NOT_A_FILE))
+            continue
+        if not regular_file(Path(link.path)):  # gone, or a folder, pipe or device now
+            checks.append(EvidenceCheck(link, EvidenceState.MISSING))
             continue
         try:
             size, sha = file_digest(Path(link.path))

@@ -7,7 +7,9 @@ window can do it on a worker thread and hand the result to a service call.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import stat
 from dataclasses import replace
 from enum import Enum
 from pathlib import Path
@@ -35,6 +37,15 @@ def enum_value(kind: type[E], value: Any, what: str) -> E:
         ) from None
 
 
+def _utf8(value: str, what: str) -> str:
+    """Refuse text that cannot be stored as UTF-8 (lone surrogates: bytes that were not UTF-8)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise UserError(tr("{what} holds bytes that are not UTF-8 text", what=what)) from None
+    return value
+
+
 def clean_text(value: str | None, what: str, *, required: bool = False) -> str | None:
     """Stripped text, or None for empty; ``required`` refuses None and empty."""
     if value is None:
@@ -43,6 +54,7 @@ def clean_text(value: str | None, what: str, *, required: bool = False) -> str |
         return None
     if not isinstance(value, str):
         raise UserError(tr("{what} must be text", what=what))
+    _utf8(value, what)
     cleaned = value.strip()
     if not cleaned:
         if required:
@@ -57,6 +69,7 @@ def kept_text(value: str | None) -> str | None:
         return None
     if not isinstance(value, str):
         raise UserError(tr("an answer must be text"))
+    _utf8(value, tr("the text"))
     return value if value.strip() else None
 
 
@@ -90,6 +103,7 @@ def citations(values: object) -> list[str]:
     for value in values:
         if not isinstance(value, str):
             raise UserError(tr("a citation must be text, not {value!r}", value=value))
+        _utf8(value, tr("a citation"))
         if value.strip():
             out.append(value.strip())
     return list(dict.fromkeys(out))
@@ -100,6 +114,22 @@ def session_id(value: object) -> str:
     if not isinstance(value, str) or not SESSION_ID.match(value):
         raise UserError(tr("no session '{id}'", id=value))
     return value
+
+
+def question_id(value: object) -> str:
+    """A question id as given (it is looked up in the session's script)."""
+    if not isinstance(value, str) or not value:
+        raise UserError(tr("a question id is needed"))
+    return _utf8(value, tr("the question id"))
+
+
+def regular_file(path: Path) -> bool:
+    """Whether ``path`` is (or links to) a regular file: never open a FIFO or a device,
+    which would block or never end."""
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except (OSError, ValueError):
+        return False
 
 
 def file_digest(path: Path) -> tuple[int, str]:
@@ -123,8 +153,8 @@ def hash_evidence(item: EvidenceInput) -> EvidenceInput:
         return item
     if not item.path:
         raise UserError(tr("a file evidence link needs a path"))
-    path = Path(item.path).expanduser()
-    if not path.is_file():
+    path = Path(_utf8(item.path, tr("the evidence path"))).expanduser()
+    if not regular_file(path):
         raise UserError(tr("evidence file not found: {path}", path=item.path))
     try:
         size, sha = file_digest(path)

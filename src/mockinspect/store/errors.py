@@ -83,6 +83,8 @@ def describe(exc: BaseException, path: Path | str) -> StoreError:
         if original.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
             return ReadOnlyError(f"cannot write beside the database {path}: {original.strerror or text}")
         return StoreError(f"cannot use the database {path}: {original.strerror or text}")
+    if isinstance(original, UnicodeError):
+        return StoreError(f"text that is not valid UTF-8 cannot be kept in {path} ({text})")
     if isinstance(original, OverflowError):
         return StoreError(f"a number is too large to store in {path} ({text})")
     if "file is not a database" in low or code == sqlite3.SQLITE_NOTADB:
@@ -113,7 +115,7 @@ def describe(exc: BaseException, path: Path | str) -> StoreError:
 
 # What ``translated`` converts: the driver's errors, SQLAlchemy's, the OS's, and the value
 # errors SQLAlchemy's type processors raise for a stored date or number that is not one.
-TRANSLATED = (sa_exc.SQLAlchemyError, sqlite3.Error, OSError, OverflowError)
+TRANSLATED = (sa_exc.SQLAlchemyError, sqlite3.Error, OSError, OverflowError, UnicodeError)
 
 
 @contextmanager
