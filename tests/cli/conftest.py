@@ -67,6 +67,15 @@ def db_path() -> Path:
 
 
 @pytest.fixture
+def empty_db() -> Path:
+    """The test's database, with its tables and nothing in them."""
+    from mockinspect.services import Services
+
+    Services.open(db_path(), user_name="setup").close()
+    return db_path()
+
+
+@pytest.fixture
 def sid(cli) -> str:
     """A new session of the FDA scenario (seeded, so its script is the same every run)."""
     made = cli("session", "new", "--scenario", SCENARIO, "--site", "Zell & Co <GmbH>", "--lead", "Ann", "--seed", "7")

@@ -218,7 +218,7 @@ def test_other_numbers_too_large_are_usage_errors(cli, sid, first, args):
 # -- a bug of ours: one line, exit 2, the details in a log ---------------------------------
 
 
-def test_an_unexpected_error_is_one_line_exit_2_and_a_log(cli, monkeypatch, isolated_user_dirs):
+def test_an_unexpected_error_is_one_line_exit_2_and_a_log(cli, monkeypatch, isolated_user_dirs, empty_db):
     from mockinspect.services.inspection import InspectionService
 
     def broken(self):
@@ -235,7 +235,7 @@ def test_an_unexpected_error_is_one_line_exit_2_and_a_log(cli, monkeypatch, isol
     assert "Traceback" in detail and "RuntimeError: boom" in detail and "def broken" not in line
 
 
-def test_an_unexpected_error_without_a_log_folder_is_still_one_line(cli, monkeypatch, tmp_path):
+def test_an_unexpected_error_without_a_log_folder_is_still_one_line(cli, monkeypatch, tmp_path, empty_db):
     from mockinspect.services.inspection import InspectionService
 
     blocker = tmp_path / "not-a-folder"
@@ -246,7 +246,7 @@ def test_an_unexpected_error_without_a_log_folder_is_still_one_line(cli, monkeyp
     assert run.err.splitlines() == ["mockinspect: unexpected error: division by zero"]
 
 
-def test_an_interrupt_is_one_line_exit_130(cli, monkeypatch):
+def test_an_interrupt_is_one_line_exit_130(cli, monkeypatch, empty_db):
     from mockinspect.services.inspection import InspectionService
 
     def interrupted(self):
@@ -287,7 +287,7 @@ def test_the_trail_records_the_settings_user_name(cli, isolated_user_dirs):
 
 
 @pytest.mark.parametrize("content", ["{not json", '{"user_name": ""}', '{"user_name": "   "}', "[]"])
-def test_a_broken_settings_file_is_one_line(cli, isolated_user_dirs, content):
+def test_a_broken_settings_file_is_one_line(cli, isolated_user_dirs, content, empty_db):
     (isolated_user_dirs / "config" / "settings.json").write_text(content, encoding="utf-8")
     run = cli("session", "new", "--scenario", SCENARIO, "--site", "S", code=1)
     assert "settings" in run.error or "user name" in run.error
@@ -351,5 +351,5 @@ def test_options_without_a_command_print_the_help(cli):
 def test_the_app_entry_point_runs_the_command_line(capsys):
     from mockinspect.app import main
 
-    assert main(["session", "list", "--json"]) == 0
-    assert capsys.readouterr().out.strip() == "[]"
+    assert main(["session", "new", "--scenario", SCENARIO, "--site", "S"]) == 0
+    assert len(capsys.readouterr().out.strip()) == 32

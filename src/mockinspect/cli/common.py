@@ -8,6 +8,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from mockinspect.cli import extra_bank_dirs, resolve_db, wants_json
@@ -26,13 +27,29 @@ MIN_ID_PREFIX = 4
 def open_services(args: argparse.Namespace, mode: OpenMode) -> Iterator[Services]:
     from mockinspect.settings import Settings
 
-    services = Services.open(resolve_db(args), user_name=Settings.load().user_name, mode=mode)
+    path = resolve_db(args)
+    if mode == "read":
+        _must_exist(path)
+    services = Services.open(path, user_name=Settings.load().user_name, mode=mode)
     try:
         for notice in services.inspection.notices:
             echo(f"mockinspect: {notice}", file=sys.stderr)
         yield services
     finally:
         services.close()
+
+
+def _must_exist(path: Path) -> None:
+    """A command that only reads never creates a database: a mistyped --db would otherwise
+    become a new empty file (and folders) that `trail verify` calls ok."""
+    try:
+        path.expanduser().stat()
+    except FileNotFoundError:
+        raise UserError(
+            tr("no database at {path}: nothing has been saved there (check --db or MOCKINSPECT_DB)", path=path)
+        ) from None
+    except OSError:
+        pass  # not a folder on the way, no permission...: opening says what is wrong
 
 
 def resolve_session(services: Services, text: str) -> str:
