@@ -360,7 +360,10 @@ def test_evidence_list_and_check_detect_a_changed_and_a_deleted_file(cli, sid, s
     assert [c["state"] for c in checked] == ["unchanged", "changed", "not-a-file", "missing", "not-a-file"]
     assert checked[1]["sha256_now"] != checked[1]["sha256"] and checked[1]["size_now"] == changed.stat().st_size
     assert checked[3]["sha256_now"] is None
-    text = cli("evidence", "check", sid, code=1).out.splitlines()
+    run = cli("evidence", "check", sid, code=1)
+    assert run.error == "mockinspect: 1 file(s) changed and 1 missing since they were linked"
+    assert cli("evidence", "check", sid, "--json", code=1).err == ""
+    text = run.out.splitlines()
     assert text[0].split() == ["ID", "STATE", "WHAT"]
     assert [line.split()[1] for line in text[1:]] == ["unchanged", "changed", "not-a-file", "missing", "not-a-file"]
     # and the export says the same
@@ -631,3 +634,27 @@ def test_text_saved_before_a_status_triggers_no_probe_until_the_status(cli, sid,
     assert cli("session", "answer", sid, parent, "--text", "typing...", "--json").json()["probes_added"] == []
     assert len(cli("session", "questions", sid, "--json").json()) == len(script)
     assert cli("session", "answer", sid, parent, "--status", "deficient", "--json").json()["probes_added"] == [probe]
+
+
+def test_common_options_go_before_or_after_the_command(cli, tmp_path):
+    path = tmp_path / "placed.db"
+    sid = cli("--db", path, "session", "new", "--scenario", SCENARIO, "--site", "S").out.strip()
+    for args in (
+        ["--db", path, "--json", "session", "list"],
+        ["session", "--db", path, "--json", "list"],
+        ["session", "list", "--db", path, "--json"],
+        ["--json", "session", "list", "--db", path],
+    ):
+        assert [s["id"] for s in cli(*args).json()] == [sid], args
+    assert not db_path().exists()
+
+
+def test_a_relative_evidence_path_is_kept_absolute(cli, sid, first, tmp_path, monkeypatch):
+    (tmp_path / "work").mkdir()
+    (tmp_path / "work" / "sop.pdf").write_bytes(b"%PDF")
+    monkeypatch.chdir(tmp_path / "work")
+    cli("session", "answer", sid, first, "--status", "compliant", "--evidence", "sop.pdf")
+    monkeypatch.chdir(tmp_path)
+    [link] = cli("evidence", "list", sid, "--json").json()
+    assert link["path"] == str((tmp_path / "work" / "sop.pdf").resolve())
+    assert [c["state"] for c in cli("evidence", "check", sid, "--json").json()] == ["unchanged"]

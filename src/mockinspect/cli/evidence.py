@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from datetime import UTC, datetime
 
 from mockinspect.cli import UsageError, wants_json
 from mockinspect.cli.common import emit, open_services, positive_int, resolve_session, when
-from mockinspect.cli.output import print_json, print_table
+from mockinspect.cli.output import echo, print_json, print_table
 from mockinspect.domain.session import UNSET, DocumentRequest, DocumentRequestStatus, EvidenceState, RequestPatch
 from mockinspect.i18n import tr
 from mockinspect.services.inspection import plain
@@ -70,8 +71,17 @@ def cmd_evidence_check(args: argparse.Namespace) -> int:
         print_table(
             [tr("ID"), tr("STATE"), tr("WHAT")], [(c.link.id, c.state.value, c.link.label) for c in checks]
         )
-    bad = [c for c in checks if c.state in (EvidenceState.CHANGED, EvidenceState.MISSING)]
-    return 1 if bad else 0
+    changed = sum(c.state is EvidenceState.CHANGED for c in checks)
+    missing = sum(c.state is EvidenceState.MISSING for c in checks)
+    if not changed and not missing:
+        return 0
+    if not wants_json(args):
+        echo(
+            tr("mockinspect: {changed} file(s) changed and {missing} missing since they were linked",
+               changed=changed, missing=missing),
+            file=sys.stderr,
+        )  # fmt: skip
+    return 1
 
 
 def cmd_request_add(args: argparse.Namespace) -> int:
