@@ -347,9 +347,12 @@ def test_evidence_list_and_check_detect_a_changed_and_a_deleted_file(cli, sid, s
         ("url", "https://qms.example/x"),
     ]  # fmt: skip
     assert links[2]["doc_version"] == "3" and all(e["response_id"] for e in links)
+    first, second = script[0]["question_id"], script[1]["question_id"]
+    assert [e["question_id"] for e in links] == [first, first, first, second, second]
     table = cli("evidence", "list", sid).out.splitlines()
-    assert table[0].split() == ["ID", "KIND", "ANSWER", "SIZE", "SHA-256", "WHAT"] and len(table) == 6
-    assert table[1].endswith(str(kept))
+    assert table[0].split() == ["ID", "KIND", "QUESTION", "SIZE", "SHA-256", "WHAT"] and len(table) == 6
+    assert table[1].split()[2:4] == [first, str(len(b"%PDF-1.4 kept.pdf"))] and table[1].endswith(str(kept))
+    assert table[3].split()[1:5] == ["document", first, "-", "-"]
 
     good = cli("evidence", "check", sid, "--json").json()
     assert [c["state"] for c in good] == ["unchanged", "unchanged", "not-a-file", "unchanged", "not-a-file"]

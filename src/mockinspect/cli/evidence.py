@@ -50,14 +50,25 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 def cmd_evidence_list(args: argparse.Namespace) -> int:
     with open_services(args, "read") as services:
-        links = services.inspection.evidence(resolve_session(services, args.id))
+        sid = resolve_session(services, args.id)
+        links = services.inspection.evidence(sid)
+        questions = {r.id: r.question_id for r in services.inspection.responses(sid)}
     if wants_json(args):
-        print_json(plain(links))
+        print_json([{**plain(e), "question_id": questions.get(e.response_id or -1)} for e in links])
         return 0
     print_table(
-        [tr("ID"), tr("KIND"), tr("ANSWER"), tr("SIZE"), tr("SHA-256"), tr("WHAT")],
-        [(e.id, e.kind.value, e.response_id or "-", e.size if e.size is not None else "-",
-          (e.sha256 or "-")[:16], e.label) for e in links],
+        [tr("ID"), tr("KIND"), tr("QUESTION"), tr("SIZE"), tr("SHA-256"), tr("WHAT")],
+        [
+            (
+                e.id,
+                e.kind.value,
+                questions.get(e.response_id or -1, "-"),
+                e.size if e.size is not None else "-",
+                (e.sha256 or "-")[:16],
+                e.label,
+            )
+            for e in links
+        ],
     )
     return 0
 
