@@ -172,15 +172,20 @@ def test_a_deficient_answer_adds_its_follow_up_probe(cli, sid, script):
     entry = next(e for e in exported["script"] if e["question_id"] == probe)
     assert entry["parent_question_id"] == parent and entry["question"]["id"] == probe
 
-    con = sqlite3.connect(db_path())
-    try:
-        rows = con.execute(
-            "SELECT entity, action FROM audit_trail WHERE session_id = ? AND (entity_id LIKE ? OR new_value LIKE ?)",
-            (sid, f"%{probe}%", f"%{probe}%"),
-        ).fetchall()
-    finally:
-        con.close()
-    assert rows, "the probe added to the script is not in the audit trail"
+    import json
+
+    from mockinspect.services import Services
+
+    with Services.open(db_path(), user_name="reader", mode="read") as services:
+        created = [
+            json.loads(r.new_value or "{}")
+            for r in services.trail.history(session_id=sid, entity="script_item")
+            if r.action.value == "create"
+        ]
+    [record] = [c for c in created if c.get("question_id") == probe]
+    parent_item = next(c for c in created if c.get("question_id") == parent)
+    assert record["parent_id"] == parent_item["id"] and record["position"] == len(script) + 1
+    assert cli("trail", "verify", sid).out.startswith("audit trail ok")
 
     # answering the parent again does not add it twice, and the text form says what was added
     assert cli("session", "answer", sid, parent, "--status", "deficient", "--json").json()["probes_added"] == []
