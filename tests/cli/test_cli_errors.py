@@ -353,3 +353,48 @@ def test_the_app_entry_point_runs_the_command_line(capsys):
 
     assert main(["session", "new", "--scenario", SCENARIO, "--site", "S"]) == 0
     assert len(capsys.readouterr().out.strip()) == 32
+
+
+def test_a_scenario_seed_larger_than_64_bits_is_one_line_and_makes_nothing(cli, tmp_path):
+    from mockinspect.resources import question_banks_dir
+
+    bundled = (question_banks_dir() / "scenarios" / f"{SCENARIO}.yaml").read_text(encoding="utf-8")
+    assert f"id: {SCENARIO}\n" in bundled and "  seed: " in bundled
+    lines = [
+        "  seed: " + HUGE if line.startswith("  seed: ") else line.replace(f"id: {SCENARIO}", "id: huge-seed")
+        for line in bundled.splitlines()
+    ]
+    (tmp_path / "more" / "scenarios").mkdir(parents=True)
+    (tmp_path / "more" / "scenarios" / "huge.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    run = cli("session", "new", "--scenario", "huge-seed", "--site", "S", "--bank-dir", tmp_path / "more", code=1)
+    assert "huge-seed" in run.error
+    assert not db_path().exists()
+
+
+@pytest.mark.parametrize(
+    ("sql", "commands"),
+    [
+        ("UPDATE sessions SET started_at = 'last Tuesday'", [["session", "list"], ["session", "show", "{sid}"]]),
+        ("UPDATE sessions SET mode = 'exam'", [["session", "list"], ["session", "show", "{sid}"]]),
+        ("UPDATE findings SET grade = 'awful'", [["finding", "list", "{sid}"], ["session", "show", "{sid}"],
+                                                ["session", "export", "{sid}"]]),
+        ("UPDATE responses SET status = 'great'", [["session", "questions", "{sid}"], ["session", "export", "{sid}"]]),
+        ("UPDATE document_requests SET due_at = '2026-13-45'", [["request", "list", "{sid}"]]),
+    ],
+)  # fmt: skip
+def test_a_stored_row_that_cannot_be_read_is_one_line(cli, sid, first, sql, commands):
+    import sqlite3
+
+    cli("session", "answer", sid, first, "--status", "deficient")
+    cli("finding", "add", sid, "--title", "T", "--grade", "major")
+    cli("request", "add", sid, "Batch record", "--due-minutes", "30")
+    con = sqlite3.connect(db_path())
+    con.execute("PRAGMA ignore_check_constraints = ON")  # as another tool could write it
+    con.execute(sql)
+    con.commit()
+    con.close()
+    for args in commands:
+        run = cli(*[a.format(sid=sid) for a in args], code=None)
+        assert run.code == 1, (args, run.err)
+        assert run.error and run.out == ""
+    assert cli("trail", "verify", code=1).error
