@@ -266,3 +266,18 @@ def test_scenarios_draw_only_what_applies_to_the_persona_and_site():
     no_cds = Scenario.model_validate({**base, "persona": "eu", "where": {"capabilities": ["lims"]}})
     assert "QCD-002" not in {i.question_id for i in build_script(no_cds, [bank])}
     assert not any(q.endswith(("-P1", "-P2")) for q in fda | eu)  # probes are never drawn
+
+
+def test_a_follow_up_may_ask_a_question_of_another_bank_by_full_id(write, tmp_path):
+    other = VALID_BANK2.replace("id: sample2", "id: lab").replace("SM2-", "LAB-")
+    asking = VALID_BANK2.replace(
+        "        tags: [audit-trail]\n",
+        "        tags: [audit-trail]\n        follow_ups: [{ask: LAB-001, when: {on: deficient}}]\n",
+    )
+    a, b = write("x/a.yaml", asking), write("x/b.yaml", other)
+    assert validate(a, b) == []
+    [problem] = validate(a)  # without the other bank it is unknown
+    assert problem.message == "follow-up 'LAB-001' is not a question in this bank or another available one"
+    assert problem.line == line_of(asking, "ask: LAB-001")
+    q = load_file(a).doc.questions[0]
+    assert follow_ups_for(q, ResponseStatus.DEFICIENT, ["before-release", "documented"]) == ["SM2-001-P1", "LAB-001"]

@@ -156,9 +156,7 @@ def _check_against_context(files: Sequence[LoadedFile], context: Sequence[Bank])
     return problems
 
 
-def _duplicates(
-    f: LoadedFile, ids: list[str], loc_of: Callable[[int], tuple[object, ...]], what: str
-) -> list[Problem]:
+def _duplicates(f: LoadedFile, ids: list[str], loc_of: Callable[[int], tuple[object, ...]], what: str) -> list[Problem]:
     first: dict[str, int] = {}
     out = []
     for i, ident in enumerate(ids):
@@ -177,7 +175,9 @@ def _duplicates(
 _GRADE_ORDER = {Grade.RECOMMENDATION: 0, Grade.MINOR: 1, Grade.MAJOR: 2, Grade.CRITICAL: 3}
 
 
-def _check_bank(f: LoadedFile, registry: set[str] | None = None, known_questions: set[str] | None = None) -> list[Problem]:
+def _check_bank(
+    f: LoadedFile, registry: set[str] | None = None, known_questions: set[str] | None = None
+) -> list[Problem]:
     bank = _bank(f)
     problems: list[Problem] = []
     problems += _duplicates(f, [d.id for d in bank.documents], lambda i: ("documents", i, "id"), tr("document"))
@@ -223,7 +223,9 @@ def _check_bank(f: LoadedFile, registry: set[str] | None = None, known_questions
                 problems.append(
                     f.problem(
                         (*at, "follow_ups", fi, "ask"),
-                        tr("follow-up '{id}' is not a question in this bank", id=follow_up.ask),
+                        tr(
+                            "follow-up '{id}' is not a question in this bank or another available one", id=follow_up.ask
+                        ),
                     )
                 )
             if follow_up.when is not None:
