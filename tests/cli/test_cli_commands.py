@@ -666,3 +666,25 @@ def test_a_relative_evidence_path_is_kept_absolute(cli, sid, first, tmp_path, mo
     [link] = cli("evidence", "list", sid, "--json").json()
     assert link["path"] == str((tmp_path / "work" / "sop.pdf").resolve())
     assert [c["state"] for c in cli("evidence", "check", sid, "--json").json()] == ["unchanged"]
+
+
+COMMANDS = {
+    "session": ["new", "list", "show", "questions", "answer", "export", "finish", "reopen"],
+    "finding": ["add", "edit", "close", "list"],
+    "evidence": ["list", "check"],
+    "request": ["add", "update", "list"],
+    "trail": ["verify", "head"],
+}
+
+
+@pytest.mark.parametrize(("group", "command"), [(g, c) for g, cs in COMMANDS.items() for c in cs])
+def test_every_command_has_help_for_each_argument(cli, group, command):
+    out = cli(group, command, "--help").out
+    assert out.startswith(f"usage: mockinspect {group} {command}")
+    if "positional arguments:" in out:
+        block = out.split("positional arguments:\n", 1)[1].split("\n\n", 1)[0]
+        lines = block.splitlines()
+        for i, line in enumerate(lines):
+            if line.startswith("  ") and not line.startswith("   "):  # an argument, not a wrapped help line
+                described = len(line.split()) > 1 or (i + 1 < len(lines) and lines[i + 1].startswith("   "))
+                assert described, f"{group} {command}: no help for {line.strip()}"

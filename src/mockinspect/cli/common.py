@@ -52,6 +52,10 @@ def _must_exist(path: Path) -> None:
         pass  # not a folder on the way, no permission...: opening says what is wrong
 
 
+def session_help() -> str:
+    return tr("the session: its id, or the first {n} or more characters of it", n=MIN_ID_PREFIX)
+
+
 def resolve_session(services: Services, text: str) -> str:
     """A full session id from a full one or a unique prefix of at least 4 characters."""
     value = text.strip().lower()

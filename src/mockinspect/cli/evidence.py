@@ -7,7 +7,7 @@ import sys
 from datetime import UTC, datetime
 
 from mockinspect.cli import UsageError, wants_json
-from mockinspect.cli.common import emit, open_services, positive_int, resolve_session, when
+from mockinspect.cli.common import emit, open_services, positive_int, resolve_session, session_help, when
 from mockinspect.cli.output import echo, print_json, print_table
 from mockinspect.domain.session import UNSET, DocumentRequest, DocumentRequestStatus, EvidenceState, RequestPatch
 from mockinspect.i18n import tr
@@ -19,32 +19,32 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     evidence.set_defaults(handler=lambda args: (evidence.print_help(), 0)[1])
     evidence_sub = evidence.add_subparsers(dest="evidence_command", metavar="COMMAND")
     listing = evidence_sub.add_parser("list", parents=[common], help=tr("the evidence links of a session"))
-    listing.add_argument("id", metavar="ID")
+    listing.add_argument("id", metavar="ID", help=session_help())
     listing.set_defaults(handler=cmd_evidence_list)
     check = evidence_sub.add_parser(
         "check", parents=[common], help=tr("re-hash linked files: changed or missing since they were linked (exit 1)")
     )
-    check.add_argument("id", metavar="ID")
+    check.add_argument("id", metavar="ID", help=session_help())
     check.set_defaults(handler=cmd_evidence_check)
 
     request = sub.add_parser("request", parents=[common], help=tr("document requests of a session"))
     request.set_defaults(handler=lambda args: (request.print_help(), 0)[1])
     request_sub = request.add_subparsers(dest="request_command", metavar="COMMAND")
     add = request_sub.add_parser("add", parents=[common], help=tr("request a document; prints the request id"))
-    add.add_argument("id", metavar="ID", help=tr("the session"))
+    add.add_argument("id", metavar="ID", help=session_help())
     add.add_argument("description", metavar="WHAT", help=tr("the record requested"))
     add.add_argument("--question", metavar="QID", help=tr("the question it belongs to"))
     add.add_argument("--due-minutes", type=positive_int, metavar="N", help=tr("minutes allowed"))
     add.add_argument("--reason", help=tr("kept in the audit trail"))
     add.set_defaults(handler=cmd_request_add)
     update = request_sub.add_parser("update", parents=[common], help=tr("mark a request delivered, late or not provided"))
-    update.add_argument("request", type=positive_int, metavar="REQUEST_ID")
+    update.add_argument("request", type=positive_int, metavar="REQUEST_ID", help=tr("as 'request list' shows it"))
     update.add_argument("--status", choices=[s.value for s in DocumentRequestStatus])
     update.add_argument("--notes")
     update.add_argument("--reason", help=tr("kept in the audit trail"))
     update.set_defaults(handler=cmd_request_update)
     rlist = request_sub.add_parser("list", parents=[common], help=tr("a session's document requests"))
-    rlist.add_argument("id", metavar="ID")
+    rlist.add_argument("id", metavar="ID", help=session_help())
     rlist.set_defaults(handler=cmd_request_list)
 
 

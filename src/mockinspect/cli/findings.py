@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from mockinspect.cli import UsageError, wants_json
-from mockinspect.cli.common import emit, open_services, positive_int, resolve_session
+from mockinspect.cli.common import emit, open_services, positive_int, resolve_session, session_help
 from mockinspect.cli.output import print_json, print_table
 from mockinspect.domain.bank import Grade
 from mockinspect.domain.session import UNSET, FindingPatch, FindingStatus
@@ -24,7 +24,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     finding_sub = finding.add_subparsers(dest="finding_command", metavar="COMMAND")
 
     add = finding_sub.add_parser("add", parents=[common], help=tr("raise a finding; prints its id"))
-    add.add_argument("id", metavar="ID", help=tr("the session"))
+    add.add_argument("id", metavar="ID", help=session_help())
     add.add_argument("--title", required=True, help=tr("the observation, in one sentence"))
     add.add_argument("--grade", required=True, help=", ".join(g.value for g in Grade))
     _rating_options(add)
@@ -38,7 +38,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     add.set_defaults(handler=cmd_add)
 
     edit = finding_sub.add_parser("edit", parents=[common], help=tr("change a finding; options left out keep their value"))
-    edit.add_argument("finding", type=positive_int, metavar="FINDING_ID")
+    edit.add_argument("finding", type=positive_int, metavar="FINDING_ID", help=tr("as 'finding list' shows it"))
     edit.add_argument("--title")
     edit.add_argument("--grade", help=", ".join(g.value for g in Grade))
     _rating_options(edit)
@@ -52,7 +52,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     edit.set_defaults(handler=cmd_edit)
 
     close = finding_sub.add_parser("close", parents=[common], help=tr("close a finding (or mark it corrected)"))
-    close.add_argument("finding", type=positive_int, metavar="FINDING_ID")
+    close.add_argument("finding", type=positive_int, metavar="FINDING_ID", help=tr("as 'finding list' shows it"))
     close.add_argument(
         "--status", default=FindingStatus.CLOSED.value, choices=[FindingStatus.CLOSED.value, FindingStatus.CORRECTED.value]
     )
@@ -60,7 +60,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     close.set_defaults(handler=cmd_close)
 
     listing = finding_sub.add_parser("list", parents=[common], help=tr("a session's findings, most significant first"))
-    listing.add_argument("id", metavar="ID", help=tr("the session"))
+    listing.add_argument("id", metavar="ID", help=session_help())
     listing.set_defaults(handler=cmd_list)
 
 

@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from mockinspect.cli import UsageError, wants_json
-from mockinspect.cli.common import catalogue, emit, open_services, positive_int, resolve_session, when
+from mockinspect.cli.common import catalogue, emit, open_services, positive_int, resolve_session, session_help, when
 from mockinspect.cli.output import echo, print_fields, print_json, print_table
 from mockinspect.domain.bank import ResponseStatus
 from mockinspect.domain.session import UNSET, Mode, ResponsePatch, SessionSnapshot
@@ -38,12 +38,12 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         ("export", cmd_export, tr("everything stored about a session, as JSON")),
     ):
         command = session_sub.add_parser(name, parents=[common], help=text)
-        command.add_argument("id", metavar="ID")
+        command.add_argument("id", metavar="ID", help=session_help())
         command.set_defaults(handler=handler)
 
     answer = session_sub.add_parser("answer", parents=[common], help=tr("record or change the answer to a question"))
-    answer.add_argument("id", metavar="ID")
-    answer.add_argument("question", metavar="QUESTION_ID")
+    answer.add_argument("id", metavar="ID", help=session_help())
+    answer.add_argument("question", metavar="QUESTION_ID", help=tr("as 'session questions' lists it"))
     answer.add_argument("--status", help=", ".join(s.value for s in ResponseStatus))
     answer.add_argument("--text", help=tr("the answer as given"))
     answer.add_argument("--notes", help=tr("the auditor's notes"))
@@ -66,12 +66,12 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     answer.set_defaults(handler=cmd_answer)
 
     finish = session_sub.add_parser("finish", parents=[common], help=tr("close a session; later changes need a reason"))
-    finish.add_argument("id", metavar="ID")
+    finish.add_argument("id", metavar="ID", help=session_help())
     finish.add_argument("--reason", help=tr("kept in the audit trail"))
     finish.set_defaults(handler=cmd_finish)
 
     reopen = session_sub.add_parser("reopen", parents=[common], help=tr("open a finished session again"))
-    reopen.add_argument("id", metavar="ID")
+    reopen.add_argument("id", metavar="ID", help=session_help())
     reopen.add_argument("--reason", required=True, help=tr("why (kept in the audit trail)"))
     reopen.set_defaults(handler=cmd_reopen)
 
