@@ -538,6 +538,7 @@ def test_an_unknown_key_point_is_refused(cli, sid, first):
     [
         (["session", "answer", "{sid}", "{q}", "--status", "great"], "unknown status 'great'"),
         (["session", "answer", "{sid}", "NO-SUCH-Q", "--status", "compliant"], "not in the script"),
+        (["session", "answer", "{sid}", "NO-SUCH-Q", "--key-point", "kp"], "not in the script"),
         (["session", "answer", "nosuchsession", "{q}", "--status", "compliant"], "no session 'nosuchsession'"),
         (["session", "answer", "{sid}", "{q}", "--status", "compliant", "--evidence", "/no/such/file.pdf"],
          "evidence file not found"),
@@ -688,3 +689,11 @@ def test_every_command_has_help_for_each_argument(cli, group, command):
             if line.startswith("  ") and not line.startswith("   "):  # an argument, not a wrapped help line
                 described = len(line.split()) > 1 or (i + 1 < len(lines) and lines[i + 1].startswith("   "))
                 assert described, f"{group} {command}: no help for {line.strip()}"
+
+
+def test_a_database_on_a_network_share_is_warned_about_and_still_used(cli, sid, monkeypatch):
+    monkeypatch.setattr("mockinspect.store.database.network_share_reason", lambda path: "an NFS share")
+    run = cli("session", "list", "--json")
+    assert [s["id"] for s in run.json()] == [sid]
+    [warning] = run.errors
+    assert warning.startswith("mockinspect: warning: the database ") and "is on an NFS share" in warning
