@@ -398,3 +398,11 @@ def test_a_stored_row_that_cannot_be_read_is_one_line(cli, sid, first, sql, comm
         assert run.code == 1, (args, run.err)
         assert run.error and run.out == ""
     assert cli("trail", "verify", code=1).error
+
+
+def test_a_symlink_loop_and_a_link_to_a_device_are_refused(cli, tmp_path):
+    (tmp_path / "loop.db").symlink_to(tmp_path / "loop.db")
+    refused(cli, tmp_path / "loop.db", "loop.db")
+    (tmp_path / "null.db").symlink_to("/dev/null")
+    refused(cli, tmp_path / "null.db", "is not a regular file")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["loop.db", "null.db"]
