@@ -127,16 +127,25 @@ def test_a_finished_session_warns_about_drafts_on_one_line(cli, evil_session):
     sid, first, _ = evil_session
     with Services.open(db_path(), user_name="window") as services:
         services.inspection.save_draft(sid, first, DraftPatch(text=EVIL))
-    assert cli("session", "show", sid, "--json").json()["drafts"] == 1
+        second = services.inspection.script(sid)[1].question_id
+        services.inspection.save_draft(sid, second, DraftPatch(text="half typed"))
+    assert cli("session", "show", sid, "--json").json()["drafts"] == 2
     shown = cli("session", "show", sid).out
-    assert "Drafts" in shown and "1 answer(s) typed but not saved" in shown
+    assert "Drafts" in shown and "2 answer(s) typed but not saved" in shown
     run = cli("session", "finish", sid)
     assert run.out.strip() == f"session {sid} finished"
-    assert run.errors == [f"mockinspect: warning: 1 answer(s) were typed but never saved: {first}"]
+    named = ", ".join(sorted([first, second]))
+    assert run.errors == [f"mockinspect: warning: 2 answer(s) were typed but never saved: {named}"]
     questions = cli("session", "questions", sid).out
     assert_clean(questions)
+    rows = {line.split()[2]: line.split()[3] for line in questions.splitlines()[1:]}
+    assert (rows[first], rows[second]) == ("deficient", "draft")
+    listed = cli("session", "questions", sid, "--json").json()
+    assert {q["question_id"] for q in listed if q["draft"]} == {first, second}
     exported = cli("session", "export", sid).json()
-    assert [(d["question_id"], d["text"]) for d in exported["drafts"]] == [(first, EVIL)]
+    assert sorted((d["question_id"], d["text"]) for d in exported["drafts"]) == sorted(
+        [(first, EVIL), (second, "half typed")]
+    )
 
 
 def test_a_broken_bank_file_is_one_escaped_warning_and_the_command_still_runs(cli, tmp_path):

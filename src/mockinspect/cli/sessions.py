@@ -159,7 +159,9 @@ def cmd_questions(args: argparse.Namespace) -> int:
         return None if found is None or found.status is None else found.status.value
 
     if wants_json(args):
-        print_json([{**plain(e), "status": status(e.question_id)} for e in snap.script])
+        print_json(
+            [{**plain(e), "status": status(e.question_id), "draft": e.question_id in snap.drafts} for e in snap.script]
+        )
         return 0
     print_table(
         [tr("#"), tr("AREA"), tr("QUESTION"), tr("STATUS"), tr("PROMPT")],
