@@ -406,3 +406,14 @@ def test_a_symlink_loop_and_a_link_to_a_device_are_refused(cli, tmp_path):
     (tmp_path / "null.db").symlink_to("/dev/null")
     refused(cli, tmp_path / "null.db", "is not a regular file")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["loop.db", "null.db"]
+
+
+def test_a_long_unexpected_error_is_cut_short_on_its_line(cli, monkeypatch, empty_db):
+    from mockinspect.services.inspection import InspectionService
+
+    def broken(self):
+        raise RuntimeError("SELECT " + "x, " * 5000)
+
+    monkeypatch.setattr(InspectionService, "sessions", broken)
+    line = cli("session", "list", code=2).error
+    assert "SELECT x, x, " in line and "... (details in " in line and len(line) < 300 + 200

@@ -44,6 +44,9 @@ def common_options() -> _Parser:
     return common
 
 
+MAX_ERROR_CHARS = 300
+
+
 class UsageError(UserError):
     """A command line argparse could not read: printed once as ``mockinspect: <command>: ...``."""
 
@@ -171,5 +174,7 @@ def _internal_error(exc: BaseException) -> int:
     except OSError:
         pass
     first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    if len(first) > MAX_ERROR_CHARS:  # an SQL statement or a whole value: the log has it all
+        first = first[: MAX_ERROR_CHARS - 3] + "..."
     print(tr("mockinspect: unexpected error: {error}{where}", error=safe(first), where=where), file=sys.stderr)
     return 2
