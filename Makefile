@@ -29,6 +29,7 @@ lint: $(STAMP)
 schema: $(STAMP)
 	$(VENV)/bin/mockinspect bank schema --kind bank > question_banks/schema/bank.schema.json
 	$(VENV)/bin/mockinspect bank schema --kind scenario > question_banks/schema/scenario.schema.json
+	$(VENV)/bin/mockinspect bank schema --kind documents > question_banks/schema/documents.schema.json
 
 bench: $(STAMP)
 	@for b in benchmarks/[!_]*.py; do echo "== $$b"; $(PY) $$b || exit 1; done

@@ -234,7 +234,7 @@ def test_session_export_has_everything(cli, sid, script, first, tmp_path):
         ("Audit trail review records, lots 1-3", first, "open")
     ]
     assert [(f["id"], f["title"], f["question_ids"]) for f in data["findings"]] == [(int(finding), "No review", [first])]
-    assert data["counts"]["answered"] == 1 and data["outcome"]["id"] == "VAI"
+    assert data["counts"]["answered"] == 1 and data["outcome"]["id"] == "VAI-or-OAI"
     assert data["trail"]["records"] > 0 and len(data["trail"]["last"]) == 64
     # export is JSON with or without --json
     assert cli("session", "export", sid, "--json").json() == cli("session", "export", sid).json()

@@ -85,10 +85,11 @@ def test_a_whole_session_from_the_command_line(session_id, questions, tmp_path):
     shown = json.loads(ok("session", "show", session_id, "--json").stdout)
     assert shown["session"]["site"] == "Zell & Co <GmbH>"
     assert shown["counts"]["answered"] == 2 and shown["counts"]["by_status"] == {"compliant": 1, "deficient": 1}
-    assert shown["outcome"] == "VAI" and shown["risk_levels"] == {finding_id: "high"}
+    assert shown["outcome"] == "VAI-or-OAI" and shown["risk_levels"] == {finding_id: "high"}
     assert shown["findings"][0]["question_ids"] == [q1]
     text = ok("session", "show", session_id).stdout
-    assert "VAI - Voluntary Action Indicated (indicative)" in text and "Audit trails are not reviewed" in text
+    assert "VAI-or-OAI - VAI or OAI, depending on the 483 response (indicative)" in text
+    assert "Audit trails are not reviewed" in text
     answered = json.loads(ok("session", "questions", session_id, "--json").stdout)
     assert [q["status"] for q in answered[:2]] == ["deficient", "compliant"]
 

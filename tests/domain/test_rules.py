@@ -1,21 +1,18 @@
-"""The inspector rules of issue 7: worked examples for each persona and the risk matrix.
-
-The rule files are in tests/domain/data/ until they replace resources/ (the service tests still
-encode the old count rules, e.g. "3 majors => OAI", which no authority uses).
-"""
+"""The inspector rules of issue 7: worked examples for each persona and the risk matrix,
+read from the bundled rule files in resources/."""
 
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 
 from mockinspect.domain.bank import FdaSystem, Grade, Turnaround
 from mockinspect.domain.outcome import FindingFacts, PersonaRules, RequestState
 from mockinspect.domain.risk import RiskMatrix
+from mockinspect.resources import resource
 
-DATA = Path(__file__).parent / "data"
+DATA = resource("personas").parent
 
 
 def persona(name: str) -> PersonaRules:

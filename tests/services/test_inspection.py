@@ -230,12 +230,29 @@ def test_summary_counts_ranks_and_gives_the_indicative_outcome(service, session)
     assert [f.title for f in summary.findings] == ["major high", "major low", "minor one"]
     levels = {f.title: summary.risk_levels.get(f.id) for f in summary.findings}
     assert levels == {"major high": "very-high", "major low": "low", "minor one": None}
-    assert summary.outcome == "VAI" and "Indicative" in summary.outcome_note
+    # the FDA counts nothing: without a critical, a systemic major or a repeat, the 483 response decides
+    assert summary.outcome == "VAI-or-OAI" and "Indicative" in summary.outcome_note
 
 
 def test_a_critical_finding_means_oai_for_the_fda(service, session):
     service.raise_finding(session.id, title="Falsified results", grade="critical")
     assert service.summary(session.id).outcome == "OAI"
+
+
+def test_the_outcome_weighs_systemic_and_repeat_findings_and_prompts_the_lead(service, scenario, bank):
+    earlier = service.create_session(scenario, [bank], site="Site")
+    first = service.raise_finding(earlier.id, title="No audit-trail review", grade="major")
+    session = service.create_session(scenario, [bank], site="Site")
+    qid = service.script(session.id)[0].question_id
+    service.record_response(session.id, qid, ResponsePatch(status="deficient"))
+    major = service.raise_finding(session.id, title="Isolated", grade="major", question_ids=[qid])
+    assert service.summary(session.id).outcome == "VAI-or-OAI"
+    service.edit_finding(major.id, FindingPatch(repeat_of_id=first.id))
+    repeat = service.summary(session.id)
+    assert repeat.outcome == "OAI" and any("F-1" in p for p in repeat.outcome_prompts)
+    service.edit_finding(major.id, FindingPatch(repeat_of_id=None, systemic=True))
+    assert service.finding(major.id).systemic is True
+    assert service.summary(session.id).outcome == service.export(session.id)["outcome"]["id"]
 
 
 def test_finish_and_reopen_are_recorded(service, session, db_path):

@@ -15,13 +15,17 @@ from mockinspect.services import rules
 from mockinspect.services.errors import UserError
 
 
-def test_the_default_matrix_uses_the_documented_bands():
+def test_the_default_matrix_uses_the_documented_bands_and_the_severity_floor():
     matrix = rules.risk_matrix()
     bands = {"low": range(1, 5), "medium": range(5, 10), "high": range(10, 17), "very-high": range(20, 26)}
+    order = ["low", "medium", "high", "very-high"]
+    floor = {5: "high", 4: "medium"}  # severity 5 is never below high, 4 never below medium
     for s in range(1, 6):
         for o in range(1, 6):
             level = matrix.level(s, o).id
-            assert s * o in bands[level], (s, o, level)
+            by_band = next(k for k, r in bands.items() if s * o in r)
+            expected = max(by_band, floor.get(s, "low"), key=order.index)
+            assert level == expected, (s, o, level)
     rating = matrix.rate(4, 3, 5)
     assert (rating.score, rating.priority, rating.level.id) == (12, 60, "high")
     with pytest.raises(ValueError, match="1 to 5"):
@@ -31,6 +35,7 @@ def test_the_default_matrix_uses_the_documented_bands():
 def test_a_users_own_matrix_replaces_the_bundled_one():
     data = json.loads(resource("risk", "matrix.json").read_text(encoding="utf-8"))
     data["cells"] = [["low"] * 5 for _ in range(5)]
+    data.pop("severity_floor", None)
     own = user_config_dir() / "risk" / "matrix.json"
     own.parent.mkdir(parents=True)
     own.write_text(json.dumps(data), encoding="utf-8")
@@ -46,14 +51,14 @@ def test_a_users_own_matrix_replaces_the_bundled_one():
     [
         ("fda", {}, "NAI"),
         ("fda", {Grade.RECOMMENDATION: 3}, "NAI"),
-        ("fda", {Grade.MINOR: 1}, "VAI"),
-        ("fda", {Grade.MAJOR: 2}, "VAI"),
-        ("fda", {Grade.MAJOR: 3}, "OAI"),
+        ("fda", {Grade.MINOR: 1}, "VAI-or-OAI"),  # FDA counts nothing: the 483 response decides
+        ("fda", {Grade.MAJOR: 2}, "VAI-or-OAI"),
+        ("fda", {Grade.MAJOR: 3}, "VAI-or-OAI"),
         ("fda", {Grade.CRITICAL: 1}, "OAI"),
         ("eu", {Grade.MINOR: 9}, "compliant"),
         ("eu", {Grade.MAJOR: 1}, "compliant-subject-to-capa"),
         ("eu", {Grade.CRITICAL: 1}, "non-compliant"),
-        ("mhra", {Grade.MAJOR: 6}, "referral"),
+        ("mhra", {Grade.MAJOR: 6}, "compliant-subject-to-capa"),
         ("pics", {Grade.MAJOR: 1}, "compliant-subject-to-capa"),
         ("sponsor", {Grade.CRITICAL: 1, Grade.MINOR: 2}, "not-approved"),
     ],

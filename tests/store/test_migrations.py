@@ -110,7 +110,7 @@ def test_upgrade_from_first_revision_keeps_every_row(tmp_path):
 
     after = _dump(path)
     for table in TABLES:
-        new_columns = ("address", "scenario_hash", "parent_id")  # added since 0001: NULL on old rows
+        new_columns = ("address", "scenario_hash", "parent_id", "systemic")  # added since 0001: NULL on old rows
         rows = [{k: v for k, v in r.items() if k not in new_columns or v is not None} for r in after[table]]
         assert rows == before[table], table
     assert [r["address"] for r in after["sessions"]] == [None]

@@ -35,7 +35,7 @@ PERSONA_TITLES = {
     Persona.FDA: "FDA investigator (CBER)",
     Persona.EU: "EU/EMA GMP inspector",
     Persona.MHRA: "MHRA GMP inspector",
-    Persona.PICS: "PIC/S GMP inspector",
+    Persona.PICS: "PIC/S participating authority inspector (e.g. TGA, Health Canada, Swissmedic)",
     Persona.SPONSOR: "Sponsor or QP auditor",
 }
 

@@ -207,6 +207,7 @@ class Finding:
     capa: str | None = None
     root_cause: str | None = None
     repeat_of_id: int | None = None
+    systemic: bool = False  # the lead marked it systemic, not isolated
     response_ids: tuple[int, ...] = ()
     evidence_ids: tuple[int, ...] = ()
     question_ids: tuple[str, ...] = ()
@@ -298,6 +299,7 @@ class FindingPatch(_Patch):
     root_cause: str | Unset | None = UNSET
     status: FindingStatus | Unset = UNSET
     repeat_of_id: int | Unset | None = UNSET
+    systemic: bool | Unset = UNSET
 
 
 @dataclass(frozen=True)
@@ -340,6 +342,7 @@ class SessionSummary:
     outcome_label: str | None = None
     outcome_note: str | None = None
     risk_levels: dict[int, str] = field(default_factory=dict)  # finding id -> level id
+    outcome_prompts: tuple[str, ...] = ()  # what the persona's rules ask the lead to consider
 
 
 @dataclass(frozen=True)

@@ -17,9 +17,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from mockinspect.domain.bank import Bank, Grade, Question, ResponseStatus
+from mockinspect.domain.bank import Bank, FdaSystem, Grade, Question, ResponseStatus
 from mockinspect.domain.engine import build_script, follow_ups_for
-from mockinspect.domain.frozen import canonical_json, content_key
+from mockinspect.domain.frozen import FrozenQuestion, canonical_json, content_key
+from mockinspect.domain.outcome import FindingFacts
 from mockinspect.domain.scenario import Scenario
 from mockinspect.domain.session import (
     UNSET,
@@ -512,9 +513,12 @@ class InspectionService(ServiceBase):
         question_ids: Sequence[str] = (),
         evidence_ids: Sequence[int] = (),
         repeat_of: int | None = None,
+        systemic: bool = False,
         reason: str | None = None,
     ) -> Finding:
         sid = check_session_id(session_id)
+        if not isinstance(systemic, bool):
+            raise UserError(tr("systemic must be true or false"))
         values = {
             "title": clean_text(title, tr("the finding's title"), required=True),
             "grade": enum_value(Grade, grade, tr("grade")).value,
@@ -524,6 +528,7 @@ class InspectionService(ServiceBase):
             "capa": kept_text(capa),
             "root_cause": clean_text(root_cause, tr("the root-cause category")),
             "repeat_of_id": repeat_of,
+            "systemic": systemic,
         }
         with user_errors():
             response_ids = self._response_links(sid, question_ids)
@@ -562,6 +567,10 @@ class InspectionService(ServiceBase):
             if patch.repeat_of_id == finding_id:
                 raise UserError(tr("a finding cannot be a repeat of itself"))
             clean["repeat_of_id"] = patch.repeat_of_id
+        if patch.systemic is not UNSET:
+            if not isinstance(patch.systemic, bool):
+                raise UserError(tr("systemic must be true or false"))
+            clean["systemic"] = patch.systemic
         rating_keys = ("severity", "occurrence", "detectability")
         if any(getattr(patch, k) is not UNSET for k in rating_keys):
             merged = {k: getattr(current, k) if getattr(patch, k) is UNSET else getattr(patch, k) for k in rating_keys}
@@ -604,14 +613,15 @@ class InspectionService(ServiceBase):
     def summary(self, session_id: str) -> SessionSummary:
         """What the window's session header and the report's executive summary show."""
         with user_errors():
-            session, counts, found = self.repo.summary_parts(check_session_id(session_id))
-        return summarise(session, counts, found)
+            session, counts, found, where = self.repo.summary_parts(check_session_id(session_id))
+        return summarise(session, counts, found, where)
 
     def export(self, session_id: str) -> dict[str, Any]:
         """Everything stored about a session as plain JSON-ready data (for scripts)."""
         snap = self.snapshot(session_id)
         checks = {c.link.id: c for c in check_links(snap.evidence)}
-        summary = summarise(snap.session, snap.counts, snap.findings)
+        where = {e.question_id: (e.area, _fda_system(snap.question(e))) for e in snap.script}
+        summary = summarise(snap.session, snap.counts, snap.findings, where)
         return {
             "format": 1,
             "session": plain(snap.session),
@@ -672,8 +682,44 @@ def check_links(links: Sequence[EvidenceLink]) -> list[EvidenceCheck]:
     return checks
 
 
-def summarise(session: Session, counts: SessionCounts, findings: Sequence[Finding]) -> SessionSummary:
-    """Rank the findings, rate their risk and give the persona's indicative outcome."""
+def _fda_system(question: FrozenQuestion | None) -> str | None:
+    value = None if question is None else question.raw.get("fda_system")
+    return value if isinstance(value, str) else None
+
+
+def finding_facts(
+    findings: Sequence[Finding], where: Mapping[str, tuple[str, str | None]]
+) -> list[FindingFacts]:
+    """What the persona rules need of each finding, numbered F-1, F-2... in order of significance:
+    its grade, the area and FDA system of its first linked question, systemic, repeat."""
+    facts = []
+    for n, f in enumerate(sort_by_significance(findings), start=1):
+        area, system = where.get(f.question_ids[0], ("", None)) if f.question_ids else ("", None)
+        try:
+            fda_system = FdaSystem(system) if system else None
+        except ValueError:
+            fda_system = None
+        facts.append(
+            FindingFacts(
+                grade=f.grade,
+                area=area,
+                system=fda_system,
+                systemic=f.systemic,
+                repeat=f.repeat_of_id is not None,
+                ref=f"F-{n}",
+            )
+        )
+    return facts
+
+
+def summarise(
+    session: Session,
+    counts: SessionCounts,
+    findings: Sequence[Finding],
+    where: Mapping[str, tuple[str, str | None]] | None = None,
+) -> SessionSummary:
+    """Rank the findings, rate their risk, and give the persona's indicative outcome from the
+    findings themselves (grade, systemic, repeat, area), with the prompts its rules raise."""
     found = sort_by_significance(findings)
     matrix = rules.risk_matrix()
     levels = {
@@ -682,7 +728,8 @@ def summarise(session: Session, counts: SessionCounts, findings: Sequence[Findin
         if f.severity is not None and f.occurrence is not None
     }
     persona = rules.persona_rules(session.persona)
-    outcome = persona.outcome({Grade(g): n for g, n in counts.findings_by_grade.items()})
+    assessment = persona.assess(finding_facts(found, where or {}))
+    outcome = assessment.outcome
     return SessionSummary(
         session=session,
         counts=counts,
@@ -691,6 +738,7 @@ def summarise(session: Session, counts: SessionCounts, findings: Sequence[Findin
         outcome_label=outcome.label,
         outcome_note=outcome.indicative_note,
         risk_levels=levels,
+        outcome_prompts=tuple(assessment.prompts),
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from sqlalchemy import Connection, and_, case, func, literal, select
 
 from mockinspect.domain.audit import TrailHead, TrailProblem, TrailRecord, TrailReport
@@ -19,7 +21,7 @@ from mockinspect.store.rows import (
     require_session,
 )
 from mockinspect.store.sessions import load_frozen_questions, load_frozen_scenario
-from mockinspect.store.tables import evidence_t, findings_t, requests_t, responses_t, script_t
+from mockinspect.store.tables import evidence_t, findings_t, frozen_t, requests_t, responses_t, script_t
 
 
 def load_counts(conn: Connection, session_id: str) -> SessionCounts:
@@ -93,12 +95,32 @@ class QueryRepository:
             require_session(conn, session_id)
             return load_counts(conn, session_id)
 
-    def summary_parts(self, session_id: str) -> tuple[Session, SessionCounts, list[Finding]]:
-        """What a summary needs (the session, its counts, its findings), in one transaction."""
+    def summary_parts(
+        self, session_id: str
+    ) -> tuple[Session, SessionCounts, list[Finding], dict[str, tuple[str, str | None]]]:
+        """What a summary needs, in one transaction: the session, its counts, its findings, and
+        for each question a finding links, its area and FDA system (from the frozen content)."""
         with self.db.read() as conn:
             session = load_session(conn, session_id)
             counts = load_counts(conn, session_id)
-            return session, counts, load_findings(conn, findings_t.c.session_id == session_id)
+            found = load_findings(conn, findings_t.c.session_id == session_id)
+            linked = {q for f in found for q in f.question_ids}
+            where: dict[str, tuple[str, str | None]] = {}
+            if linked:
+                rows = conn.execute(
+                    select(script_t.c.question_id, script_t.c.area, frozen_t.c.json)
+                    .select_from(script_t.outerjoin(frozen_t, frozen_t.c.hash == script_t.c.content_hash))
+                    .where(script_t.c.session_id == session_id, script_t.c.question_id.in_(sorted(linked)))
+                )
+                for qid, area, text in rows:
+                    system = None
+                    if text:
+                        try:
+                            system = json.loads(text).get("fda_system")
+                        except (ValueError, AttributeError):
+                            system = None
+                    where[qid] = (area, system if isinstance(system, str) else None)
+            return session, counts, found, where
 
     def snapshot(self, session_id: str) -> SessionSnapshot:
         """Everything about one session, read in one transaction (one consistent moment)."""

@@ -124,6 +124,7 @@ def finding_from(row: Mapping[Any, Any], links: Sequence[tuple[int, str]], evide
         f"finding {row.get('id')}",
         grade=Grade,
         status=FindingStatus,
+        systemic=bool,
         citations=lambda v: tuple(str(x) for x in _tuple(v)),
         response_ids=constant(tuple(rid for rid, _ in links)),
         question_ids=constant(tuple(qid for _, qid in links)),

@@ -18,6 +18,7 @@ from enum import Enum
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
     Column,
     ForeignKey,
@@ -206,6 +207,7 @@ findings_t = Table(
     _opt("root_cause", String(200)),
     _req("status", String(20)),
     _opt("repeat_of_id", Integer, ForeignKey("findings.id", ondelete="SET NULL")),
+    _opt("systemic", Boolean),  # marked systemic, not isolated (None on rows from before 0004: not marked)
     _req("created_at", T()),
     _req("updated_at", T()),
 )
