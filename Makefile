@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench schema clean
+.PHONY: run test lint bench schema clean demo
 
 # Install once; re-running does nothing until pyproject.toml or setup.py changes.
 $(STAMP): pyproject.toml setup.py
@@ -30,6 +30,10 @@ schema: $(STAMP)
 	$(VENV)/bin/mockinspect bank schema --kind bank > question_banks/schema/bank.schema.json
 	$(VENV)/bin/mockinspect bank schema --kind scenario > question_banks/schema/scenario.schema.json
 	$(VENV)/bin/mockinspect bank schema --kind documents > question_banks/schema/documents.schema.json
+
+# A whole scripted mock inspection from the bundled banks to a findings PDF (no display needed).
+demo: $(STAMP)
+	$(VENV)/bin/mockinspect demo -o demo-report.pdf
 
 bench: $(STAMP)
 	@for b in benchmarks/[!_]*.py; do echo "== $$b"; $(PY) $$b || exit 1; done

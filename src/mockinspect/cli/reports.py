@@ -26,6 +26,7 @@ from mockinspect.domain.session import (
     RequestPatch,
     ResponsePatch,
 )
+from mockinspect.errors import UserError
 from mockinspect.i18n import tr
 from mockinspect.services import Services
 from mockinspect.services.report import PAPERS, ReportService
@@ -101,6 +102,56 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 # -- the scripted inspection -------------------------------------------------------------------
 
+SCRIPTED = {
+    "DI-001": (
+        "deficient",
+        "We review the MES audit trail before release. The flow cytometer and cell counter audit trails are not "
+        "reviewed before release; SOP-QA-041 does not list those systems.",
+    ),
+    "QCD-006": (
+        "deficient",
+        "The counter stores every count with its images. All six analysts log in with the shared 'QCLAB' account, "
+        "so we cannot tell who ran, modified or deleted a count.",
+    ),
+    "CS-002": (
+        "deficient",
+        "We have never restored the LIMS backup as a test. The vendor tells us the nightly backup completes.",
+    ),
+    "DI-008": (
+        "observation",
+        "Correction on page 14: single line, initials and date. The entry on page 15 was written two days after "
+        "the step with 'late entry' but no reason.",
+    ),
+    "CS-007": (
+        "observation",
+        "The dose workbook lives on the QC share. Cells are not locked and there is no version control; the "
+        "formulas were checked once, when it was written in 2024.",
+    ),
+    "DI-005": (
+        "observation",
+        "Blank EM forms are printed from the eQMS by QA and numbered; the issue log carries a signature but not the "
+        "number of pages issued.",
+    ),
+    "CS-006": ("not-applicable", "The LIMS is installed on site on the company's own servers; no cloud vendor hosts GMP data."),
+    "QCD-003": ("deferred", "The QC head who owns OOS investigations is off site today; the site will present OOS-26-014 tomorrow."),
+}
+MINORS = [
+    (
+        "Late entries in batch records are not justified.",
+        "Specifically, in the executed batch record of lot CT-0415 the entry for the cryopreservation step (page 15) "
+        "was made two days after the step and marked 'late entry' without a reason, contrary to SOP-QA-010 §5.4.",
+    ),
+    (
+        "The spreadsheet that calculates the patient dose is not protected against change.",
+        "Specifically, workbook QC-DOSE-CALC.xlsx on the QC share has no locked cells, no version control and no "
+        "record of verification since 2024; it set the dose of the last 11 lots.",
+    ),
+    (
+        "The issue of blank forms is not reconciled.",
+        "Specifically, the issue log for EM form F-QC-022 records who issued forms but not how many pages, so 3 of "
+        "the 5 issues checked could not be reconciled against returned forms.",
+    ),
+]
 ANSWERS = {
     "compliant": [
         "SOP-QA-041 v6 defines this; we walked through the last three records with the reviewer present and each entry was signed and dated at the time.",
@@ -135,7 +186,7 @@ def run_demo(services: Services, found: Any, out: Path, *, paper: str = "a4", pa
     earlier = inspection.create_session(
         scenario, banks, site=DEMO_SITE, lead="Dr. Jana Köhler", address=DEMO_ADDRESS, participants=team
     )
-    first_q = inspection.script(earlier.id)[0].question_id
+    first_q = "DI-001"
     inspection.record_response(
         earlier.id, first_q, ResponsePatch(status=ResponseStatus.DEFICIENT, text="No review of audit trails before release.")
     )
@@ -169,7 +220,6 @@ def _interview(
 ) -> Any:
     inspection = services.inspection
     people = ["Dr. Lena Brandt (QA Manager)", "Tomás Ruiz (QC Supervisor)", "Aiko Tanaka (IT/OT Validation Lead)", "Stefan Groß (Head of Production)"]
-    pattern = ["compliant", "compliant", "deficient", "compliant", "observation", "compliant", "compliant", "deficient"]
     done: set[str] = set()
     n = 0
     while True:
@@ -177,53 +227,55 @@ def _interview(
         if not todo or n >= 42:
             break
         for entry in todo:
-            kind = pattern[n % len(pattern)]
-            if n == 9:
-                kind = "not-applicable"
-            if n == 13:
-                kind = "deferred"
-            text = {
-                "not-applicable": "The site has no chromatography data system; HPLC testing is outsourced to a contract laboratory.",
-                "deferred": "The IT manager who owns this is off site today; the site asked to answer tomorrow.",
-            }.get(kind) or ANSWERS[kind][n % len(ANSWERS[kind])]
-            status = {"not-applicable": ResponseStatus.NOT_APPLICABLE, "deferred": ResponseStatus.DEFERRED}.get(kind) or ResponseStatus(kind)
+            kind, text = SCRIPTED.get(entry.question_id) or (
+                ("compliant", ANSWERS["compliant"][n % len(ANSWERS["compliant"])])
+                if entry.parent_question_id is None or n % 3
+                else ("observation", ANSWERS["observation"][n % len(ANSWERS["observation"])])
+            )
             inspection.record_response(
                 sid,
                 entry.question_id,
-                ResponsePatch(status=status, text=text, answered_by=people[n % len(people)], seconds_taken=90 + 13 * n),
+                ResponsePatch(
+                    status=ResponseStatus(kind), text=text, answered_by=people[n % len(people)], seconds_taken=90 + 13 * n
+                ),
             )
             done.add(entry.question_id)
             n += 1
-            if len(inspection.script(sid)) < 44:
-                inspection.add_triggered_probes(sid, entry.question_id, available)
+            inspection.add_triggered_probes(sid, entry.question_id, available)
             if n >= 42:
                 break
     script = inspection.script(sid)
     answered = [e.question_id for e in script if e.question_id in done]
-    deficient = [q for q in answered if (r := inspection.response(sid, q)) and r.status is ResponseStatus.DEFICIENT]
-    observed = [q for q in answered if (r := inspection.response(sid, q)) and r.status is ResponseStatus.OBSERVATION]
+    deficient = [q for q in ("DI-001", "QCD-006", "CS-002") if q in done]
+    observed = [q for q in ("DI-008", "CS-007", "DI-005") if q in done]
+    if len(deficient) < 3 or len(observed) < 3:
+        raise UserError(tr("the bundled scenario no longer draws the questions the demo answers"))
 
     # evidence: a photo, a log export (changed after linking), a file that goes missing, a URL, a document
     from PIL import Image, ImageDraw
 
-    photo = evidence_dir / "BSC-2_label-area.jpg"
+    photo = evidence_dir / "QC-CC-02_login-screen.jpg"
     img = Image.new("RGB", (1600, 1000), (228, 233, 238))
     draw = ImageDraw.Draw(img)
-    draw.rectangle((120, 160, 1480, 860), outline=(40, 60, 90), width=12)
-    draw.rectangle((260, 330, 900, 640), fill=(250, 250, 245), outline=(120, 120, 120), width=6)
-    draw.text((300, 380), "Patient label: HX-0412  /  Lot CT-0412", fill=(20, 20, 20))
+    draw.rectangle((120, 120, 1480, 880), fill=(32, 45, 66), outline=(20, 20, 20), width=14)
+    draw.rectangle((520, 360, 1080, 640), fill=(245, 247, 250))
+    draw.rectangle((580, 430, 1020, 480), outline=(120, 120, 120), width=4)
+    draw.rectangle((580, 520, 1020, 570), outline=(120, 120, 120), width=4)
+    draw.text((600, 445), "User: QCLAB", fill=(20, 20, 20))
+    draw.text((600, 535), "Password: ********", fill=(20, 20, 20))
     img.save(photo, "JPEG", quality=85)
-    log = evidence_dir / "cellcounter_audit_trail_2026-11.csv"
+    log = evidence_dir / "QC-CC-02_audit_trail_2026-11.csv"
     log.write_text("time,user,event\n2026-11-03 07:12,QCLAB,result modified\n2026-11-03 07:14,QCLAB,result deleted\n", "utf-8")
-    roster = evidence_dir / "qc_user_access_list.xlsx.txt"
-    roster.write_text("QCLAB generic account; 6 analysts\n", "utf-8")
+    roster = evidence_dir / "QC_instrument_user_list.csv"
+    roster.write_text("account,holders\nQCLAB,6 analysts\n", "utf-8")
     now = datetime.now(UTC)
+    counter, review = deficient[1], deficient[0]
     items = [
-        (deficient[0], EvidenceInput(EvidenceKind.FILE, path=str(log), description="Cell counter audit-trail export, November 2026", shown_at=now)),
-        (deficient[0], EvidenceInput(EvidenceKind.FILE, path=str(photo), description="Photo of the BSC-2 label area, Suite 2", shown_at=now)),
-        (deficient[1], EvidenceInput(EvidenceKind.FILE, path=str(roster), description="User access list printed by the site", shown_at=now)),
-        (deficient[1], EvidenceInput(EvidenceKind.DOCUMENT, doc_id="SOP-IT-007", doc_title="User access management", doc_version="v4", description="Access procedure")),
-        (answered[0], EvidenceInput(EvidenceKind.URL, url="https://qms.helix-cell.example/documents/SOP-QA-041/v6/effective-copy?view=controlled&lang=en", description="Controlled copy in the eQMS")),
+        (counter, EvidenceInput(EvidenceKind.FILE, path=str(log), description="Cell counter QC-CC-02 audit-trail export, November 2026", shown_at=now)),
+        (counter, EvidenceInput(EvidenceKind.FILE, path=str(photo), description="Photo: QC-CC-02 log-in screen with the shared QCLAB account", shown_at=now)),
+        (counter, EvidenceInput(EvidenceKind.FILE, path=str(roster), description="User list printed by the site", shown_at=now)),
+        (review, EvidenceInput(EvidenceKind.DOCUMENT, doc_id="SOP-QA-041", doc_title="Audit-trail review before batch disposition", doc_version="v6", description="The procedure in force")),
+        (review, EvidenceInput(EvidenceKind.URL, url="https://qms.helix-cell.example/documents/SOP-QA-041/v6/effective-copy?view=controlled&lang=en", description="Controlled copy in the eQMS", shown_at=now)),
     ]
     links = [inspection.attach_evidence(sid, inspection.hash_evidence(item), question_id=q) for q, item in items]
     log.write_text(log.read_text("utf-8") + "2026-11-28 16:40,admin,export re-generated\n", "utf-8")  # changed after linking
@@ -266,7 +318,7 @@ def _interview(
         capa="Unique accounts for every analyst; disable the shared login; review all release results since the counter was installed for unexplained changes.",
         root_cause="Equipment / system design",
         question_ids=[deficient[1]],
-        evidence_ids=[links[2].id, links[3].id],
+        evidence_ids=[links[0].id, links[1].id, links[2].id],
     )
     inspection.raise_finding(
         sid,
@@ -281,7 +333,7 @@ def _interview(
         capa="Name every GMP system and the events to review in SOP-QA-041; review the open lots before release; check effectiveness after three months.",
         root_cause="Procedure",
         question_ids=[deficient[0]],
-        evidence_ids=[links[0].id, links[1].id],
+        evidence_ids=[links[3].id, links[4].id],
         repeat_of=repeat_of,
     )
     inspection.raise_finding(
@@ -299,12 +351,8 @@ def _interview(
     for i, qid in enumerate(observed[:3]):
         inspection.raise_finding(
             sid,
-            title=[
-                "Review records do not show what was reviewed.",
-                "A batch record entry was completed after the step without a documented justification.",
-                "Spreadsheets used for trending are not locked or version controlled.",
-            ][i % 3],
-            text="Specifically, 2 of the 3 records examined carried only a signature and date, with no statement of the entries assessed.",
+            title=MINORS[i][0],
+            text=MINORS[i][1],
             grade="minor",
             severity=2,
             occurrence=2 + i % 2,

@@ -25,6 +25,7 @@ from reportlab.platypus import (
     Flowable,
     Frame,
     Image,
+    KeepTogether,
     NextPageTemplate,
     PageBreak,
     PageTemplate,
@@ -492,7 +493,8 @@ class _Builder:
                     scale = min(80 * mm / w, 60 * mm / h, 1.0)
                     img = Image(BytesIO(e.thumbnail), width=w * scale, height=h * scale)
                     img.hAlign = "LEFT"
-                    story += [Spacer(1, 2 * mm), img, self.p(e.label, "muted")]
+                    caption = e.description or e.label.replace("\\", "/").rsplit("/", 1)[-1]
+                    story += [Spacer(1, 2 * mm), img, self.p(caption, "muted")]
         if f.capa:
             story.append(Spacer(1, 1.5 * mm))
             story.append(self.raw("<b>Recommended CAPA.</b> " + mk(f.capa), "body"))
@@ -565,24 +567,23 @@ class _Builder:
         story.append(self._heat_map())
         if r.unrated:
             story.append(self.p("Not rated: findings " + ", ".join(str(n) for n in r.unrated) + ".", "muted"))
-        story.append(self.h2("4.3  Scales and method"))
-        story.append(self.p(r.method))
-        story.append(
+        scales: list[Flowable] = [self.h2("4.3  Scales and method"), self.p(r.method)]
+        scales.append(
             self.table(
                 ["", r.severity_label, r.occurrence_label, r.detectability_label],
                 [[str(s.value), s.severity, s.occurrence, s.detectability] for s in r.scales],
                 [5, 32, 32, 31],
             )
         )
-        story.append(Spacer(1, 3 * mm))
-        story.append(
+        scales.append(Spacer(1, 3 * mm))
+        scales.append(
             self.table(
                 ["Level", "Meaning"],
                 [[self.raw(f'<font color="{c}">{SQUARE}</font> <b>{mk(label)}</b>', "cell"), d] for label, c, d in r.levels],
                 [22, 78],
             )
         )
-        story.append(PageBreak())
+        story += [KeepTogether(scales), PageBreak()]
         return story
 
     def _heat_map(self) -> Table:
@@ -596,8 +597,9 @@ class _Builder:
             for o in range(1, 6):
                 cell = r.cells[i * 5 + (o - 1)]
                 text = ", ".join(str(n) for n in cell.findings)
-                row.append(self.raw(f"<b>{text}</b>" if text else "", "center"))
                 bg = colors.HexColor(cell.colour)
+                ink = "#FFFFFF" if (0.299 * bg.red + 0.587 * bg.green + 0.114 * bg.blue) < 0.55 else "#1A1F2B"
+                row.append(self.raw(f'<font color="{ink}" size="10"><b>{text}</b></font>' if text else "", "center"))
                 light = colors.Color(bg.red + (1 - bg.red) * 0.55, bg.green + (1 - bg.green) * 0.55, bg.blue + (1 - bg.blue) * 0.55)
                 style.append(("BACKGROUND", (o, i), (o, i), bg if cell.findings else light))
             data.append(row)
@@ -644,9 +646,9 @@ class _Builder:
             )
         story.append(
             self.table(
-                ["#", "Finding", "Root cause", "Correction and CAPA", "Owner", "Due", "Assessment"],
+                ["#", "Finding", "Root cause", "Correction and CAPA", "Owner", "Due", "Assessed"],
                 rows,
-                [4, 28, 13, 27, 9, 9, 10],
+                [4, 27, 12, 27, 9, 11, 10],
                 extra=[("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.white]), ("GRID", (0, 1), (-1, -1), 0.4, RULE)],
             )
         )

@@ -104,7 +104,7 @@ class ReportService:
                 out[f.id] = f"Repeat of finding #{f.repeat_of_id} from an earlier session (no longer in this database)."
                 continue
             out[f.id] = (
-                f"Repeat: the same condition was raised as \u201c{earlier.title}\u201d at the mock inspection of "
+                f"The same condition was raised as \u201c{earlier.title}\u201d at the mock inspection of "
                 f"{session.site} on {session.started_at:%d %B %Y}."
             )
         return out
@@ -293,7 +293,11 @@ def build_model(
     dates = f"{session.started_at:%d %B %Y}"
     if session.finished_at and session.finished_at.date() != session.started_at.date():
         dates = f"{session.started_at:%d %B %Y} to {session.finished_at:%d %B %Y}"
-    team = [p for p in session.participants if (p.role or "").lower() not in ("trainee", "site", "recipient")]
+    team = [
+        p
+        for p in session.participants
+        if (p.role or "").lower() not in ("trainee", "site", "recipient") and p.name != session.lead
+    ]
     recipients = [p for p in session.participants if (p.role or "").lower() in ("recipient", "site")]
     identification = (
         m.Field("Report reference", reference),
