@@ -10,8 +10,9 @@ A character no font has (an emoji newer than Unicode 8) prints as U+FFFD, never 
 
 from __future__ import annotations
 
+import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from typing import Literal
 from xml.sax.saxutils import escape
 
@@ -57,6 +58,9 @@ def register() -> None:
             addMapping(name, bold, italic, name)
 
 
+_ASCII_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\t\r]")
+
+
 @cache
 def _cmap(name: str) -> frozenset[int]:
     register()
@@ -64,6 +68,7 @@ def _cmap(name: str) -> frozenset[int]:
     return frozenset(font.face.charToGlyph)  # type: ignore[attr-defined]
 
 
+@lru_cache(maxsize=65536)
 def font_for(ch: str) -> str | None:
     """None: the paragraph's own font (Noto Sans) has it; else the fallback font's name."""
     code = ord(ch)
@@ -101,6 +106,8 @@ def markup(text: str | None) -> str:
     line breaks kept."""
     if not text:
         return ""
+    if text.isascii() and (text.isprintable() or not _ASCII_CONTROL.search(text)):
+        return escape(text).replace("\r\n", "\n").replace("\n", "<br/>")  # the fast path: Noto Sans has all of ASCII
     parts: list[str] = []
     run: list[str] = []
     current: str | None = None

@@ -34,7 +34,6 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
-from reportlab.platypus.tableofcontents import TableOfContents
 
 from mockinspect.reporting import fonts
 from mockinspect.reporting.fonts import markup as mk
@@ -68,6 +67,7 @@ def _styles() -> dict[str, ParagraphStyle]:
     s = {"body": base}
     s["small"] = ParagraphStyle("small", parent=base, fontSize=8, leading=10.4, spaceAfter=0)
     s["muted"] = ParagraphStyle("muted", parent=s["small"], textColor=MUTED)
+    s["qa"] = ParagraphStyle("qa", parent=s["small"], spaceAfter=3 * mm, allowWidows=0, allowOrphans=0)
     s["cell"] = ParagraphStyle("cell", parent=base, fontSize=8.2, leading=10.6, spaceAfter=0)
     s["cellb"] = ParagraphStyle("cellb", parent=s["cell"], fontName=fonts.BOLD)
     s["head"] = ParagraphStyle("head", parent=s["cell"], fontName=fonts.BOLD, textColor=colors.white)
@@ -134,6 +134,8 @@ class _Doc(BaseDocTemplate):
 
     def beforeDocument(self) -> None:
         self._seen_keys = set()
+        self.toc_entries: list[tuple[int, str, int, str]] = []
+        self.canv.toc_entries = self.toc_entries  # type: ignore[attr-defined]
         stamp = self.model.created
         self.canv.setDateFormatter(lambda *_: f"D:{stamp:%Y%m%d%H%M%S}Z")
 
@@ -145,7 +147,7 @@ class _Doc(BaseDocTemplate):
             self._seen_keys.add(key)
             self.canv.bookmarkPage(key)
             self.canv.addOutlineEntry(flowable.toc_text, key, level=flowable.toc_level, closed=flowable.toc_level > 0)
-            self.notify("TOCEntry", (flowable.toc_level, mk(flowable.toc_text), self.page, key))
+            self.toc_entries.append((flowable.toc_level, flowable.toc_text, self.page, key))
 
     def _cover_page(self, canv: Canvas, doc: Any) -> None:
         w, h = self.pagesize
@@ -183,6 +185,9 @@ class _Doc(BaseDocTemplate):
         # "Page X of Y" is drawn by _NumberedCanvas once the page count is known
 
 
+CONTENTS_PAGE = 1  # the second page, after the cover
+
+
 class _NumberedCanvas(Canvas):
     """Two passes in one: keep each page's state, then draw "Page X of Y" on every page."""
 
@@ -198,14 +203,47 @@ class _NumberedCanvas(Canvas):
 
     def save(self) -> None:
         total = len(self._pages)
-        for state in self._pages:
+        for index, state in enumerate(self._pages):
             self.__dict__.update(state)
+            if index == CONTENTS_PAGE:
+                self._draw_contents()
             w = self._pagesize[0]  # type: ignore[attr-defined]
             self.setFont(fonts.BASE, 7)
             self.setFillColor(MUTED)
             self.drawRightString(w - MARGIN_X, 9 * mm, f"Page {self._pageNumber} of {total}")  # type: ignore[attr-defined]
             super().showPage()
         super().save()
+
+
+    def _draw_contents(self) -> None:
+        """The table of contents with dot leaders and links, from the headings laid out."""
+        entries: list[tuple[int, str, int, str]] = getattr(self, "toc_entries", [])
+        w, h = self._pagesize  # type: ignore[attr-defined]
+        top = h - MARGIN_TOP - 34
+        room = top - MARGIN_BOTTOM - 10
+        step = min(17.0, room / max(len(entries), 1))
+        y = top
+        right = w - MARGIN_X
+        for level, text, page, key in entries:
+            indent = 14 if level else 0
+            font, size, colour = (fonts.BASE, 10, INK) if level == 0 else (fonts.BASE, 8.8, MUTED)
+            if level == 0:
+                y -= step * 0.25
+            self.setFont(font, size)
+            self.setFillColor(colour)
+            label = _fit(_plain(text), 90)
+            self.drawString(MARGIN_X + indent, y, label)
+            number = str(page)
+            self.drawRightString(right, y, number)
+            start = MARGIN_X + indent + self.stringWidth(label, font, size) + 6
+            end = right - self.stringWidth(number, font, size) - 6
+            self.setFillColor(RULE)
+            x = start + (3 - start % 3)
+            while x < end:
+                self.circle(x, y + 2, 0.45, stroke=0, fill=1)
+                x += 3.2
+            self.linkRect("", key, (MARGIN_X, y - 3, right, y + size), relative=0, thickness=0)
+            y -= step
 
 
 def _plain(text: str) -> str:
@@ -344,9 +382,9 @@ class _Builder:
         return story
 
     def contents(self) -> list[Flowable]:
-        toc = TableOfContents(dotsMinLevel=0)
-        toc.levelStyles = [self.s["toc1"], self.s["toc2"]]
-        return [self.raw("Contents", "h1"), toc, PageBreak()]
+        """The contents page: its entries are drawn by ``_NumberedCanvas`` once every heading's
+        page is known, so the document is laid out in one pass, not the two of multiBuild."""
+        return [self.raw("Contents", "h1"), PageBreak()]
 
     def summary(self) -> list[Flowable]:
         sm = self.m.summary
@@ -707,24 +745,23 @@ class _Builder:
         story: list[Flowable] = [self.h1("Appendix A  Questions asked and answers given")]
         story.append(self.p("Every question of the interview in the order asked; follow-up probes are numbered under their question.", "muted"))
         for q in self.m.questions:
+            # one paragraph per question (it may split across pages; its head never ends a page alone)
             colour = {"Compliant": "#2E7D32", "Deficient": "#B3261E", "Observation": "#8A6D00"}.get(q.status, "#5B6577")
-            head = self.raw(
-                f"<b>{mk(q.number)}  {mk(q.question_id)}</b> &nbsp;<font color=\"#5B6577\">{mk(q.area)}</font>"
+            lines = [
+                f'<font size="8.2"><b>{mk(q.number)}  {mk(q.question_id)}</b> &nbsp;<font color="#5B6577">{mk(q.area)}</font>'
                 f' &nbsp;\u00b7&nbsp; <font color="{colour}"><b>{mk(q.status)}</b></font>'
                 + (f" &nbsp;\u00b7&nbsp; {mk(q.answered_by)}" if q.answered_by else "")
-                + (f" &nbsp;\u00b7&nbsp; findings {', '.join(str(n) for n in q.findings)}" if q.findings else ""),
-                "cell",
-            )
-            head.keepWithNext = True
-            parts: list[Flowable] = [head, self.raw("<i>" + mk(q.prompt) + "</i>", "small")]
+                + (f" &nbsp;\u00b7&nbsp; findings {', '.join(str(n) for n in q.findings)}" if q.findings else "")
+                + "</font>",
+                "<i>" + mk(q.prompt) + "</i>",
+            ]
             if q.answer:
-                parts.append(self.p(q.answer, "small"))
+                lines.append(mk(q.answer))
             if q.notes:
-                parts.append(self.raw('<font color="#5B6577">Notes: </font>' + mk(q.notes), "small"))
+                lines.append('<font color="#5B6577">Notes: </font>' + mk(q.notes))
             if q.evidence:
-                parts.append(self.raw('<font color="#5B6577">Evidence: </font>' + mk("; ".join(q.evidence)), "small"))
-            parts.append(Spacer(1, 3 * mm))
-            story += parts
+                lines.append('<font color="#5B6577">Evidence: </font>' + mk("; ".join(q.evidence)))
+            story.append(self.raw("<br/>".join(lines), "qa"))
         story.append(PageBreak())
         return story
 
@@ -793,7 +830,7 @@ def build_pdf(model: ReportModel, out: IO[bytes], *, paper: str = "a4") -> None:
     story += b.requests()
     story += b.appendix()
     story += b.signoff()
-    doc.multiBuild(story, canvasmaker=_NumberedCanvas)
+    doc.build(story, canvasmaker=_NumberedCanvas)
 
 
 def encrypt_pdf(data: bytes, password: str) -> bytes:
