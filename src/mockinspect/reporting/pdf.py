@@ -613,15 +613,8 @@ class _Builder:
                 [5, 32, 32, 31],
             )
         )
-        scales.append(Spacer(1, 3 * mm))
-        scales.append(
-            self.table(
-                ["Level", "Meaning"],
-                [[self.raw(f'<font color="{c}">{SQUARE}</font> <b>{mk(label)}</b>', "cell"), d] for label, c, d in r.levels],
-                [22, 78],
-            )
-        )
-        story += [KeepTogether(scales), PageBreak()]
+        story.append(KeepTogether(scales))
+        story.append(PageBreak())
         return story
 
     def _heat_map(self) -> Table:
@@ -648,10 +641,17 @@ class _Builder:
             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ]
         t.setStyle(TableStyle(style))
-        legend = self.raw(
-            f"Rows: <b>{mk(r.severity_label)}</b> (5 = worst). Columns: <b>{mk(r.occurrence_label)}</b> (5 = widest). "
-            "Numbers in a cell are finding numbers; strong colour marks a cell that holds findings.",
-            "muted",
+        legend: list[Flowable] = [
+            self.raw(f'<font color="{c}" size="11">{SQUARE}</font> <b>{mk(label)}</b>: {mk(d)}', "small")
+            for label, c, d in reversed(r.levels)
+        ]
+        legend.append(Spacer(1, 3 * mm))
+        legend.append(
+            self.raw(
+                f"Rows: <b>{mk(r.severity_label)}</b> (5 = worst). Columns: <b>{mk(r.occurrence_label)}</b> (5 = widest). "
+                "Numbers in a cell are finding numbers; strong colour marks a cell that holds findings.",
+                "muted",
+            )
         )
         outer = Table([[t, legend]], colWidths=[10 * mm + side * 5 + 6 * mm, self.width - (10 * mm + side * 5 + 6 * mm)])
         outer.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
