@@ -293,7 +293,7 @@ class _Builder:
         cols = [w / total * self.width for w in widths]
         data: list[list[Any]] = [[self.raw(mk(h), "head") for h in head]]
         for row in rows:
-            data.append([c if isinstance(c, Flowable) else self.p(str(c), "cell") for c in row])
+            data.append([c if isinstance(c, Flowable) or c == "" else self.p(str(c), "cell") for c in row])
         t = Table(data, colWidths=cols, repeatRows=1, splitByRow=1, splitInRow=1)
         style: list[Any] = [
             ("BACKGROUND", (0, 0), (-1, 0), ACCENT),
@@ -311,15 +311,14 @@ class _Builder:
 
     def grid(self, pairs: Sequence[tuple[str, Any]], label_width: float = 0.27) -> Table:
         """A label | value grid with upper-case labels (the 483 header look)."""
-        data = [
-            [self.raw(mk(label.upper()), "label"), v if isinstance(v, Flowable) else self.p(str(v), "cell")]
-            for label, v in pairs
-        ]
+        data = [[label.upper(), v if isinstance(v, Flowable) else self.p(str(v), "cell")] for label, v in pairs]
         t = Table(data, colWidths=[self.width * label_width, self.width * (1 - label_width)], splitInRow=1)
         t.setStyle(
             TableStyle(
                 [
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("FONT", (0, 0), (0, -1), fonts.BOLD, 7, 10),  # labels are our own words: plain strings
+                    ("TEXTCOLOR", (0, 0), (0, -1), MUTED),
                     ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
                     ("TOPPADDING", (0, 0), (-1, -1), 3.5),
                     ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
@@ -675,11 +674,11 @@ class _Builder:
                 [
                     self.raw(f"<b>{f.number}</b>", "cell"),
                     self.raw(f"{mk(f.title)}<br/>{self.grade_tag(f)}" + (f" \u00b7 {mk(f.level)}" if f.level else ""), "cell"),
-                    f.root_cause or " ",
-                    self.raw((f'<font color="#5B6577">Recommended: {mk(f.capa)}</font>' if f.capa else " "), "cell"),
-                    " ",
-                    f"{f.response_due:%d/%m/%Y}" if f.response_due else " ",
-                    " ",
+                    f.root_cause,
+                    self.raw(f'<font color="#5B6577">Recommended: {mk(f.capa)}</font>', "cell") if f.capa else "",
+                    "",
+                    f"{f.response_due:%d/%m/%Y}" if f.response_due else "",
+                    "",
                 ]
             )
         story.append(
