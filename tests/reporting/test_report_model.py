@@ -125,3 +125,15 @@ def test_a_training_session_prints_a_training_record(services, catalogue, report
     build_pdf(model, out)
     text = pdf_text(out.getvalue())
     assert "Training record" in text and "Trainee Ümit" in text
+
+
+def test_a_session_with_nothing_recorded_yet_still_builds(services, catalogue, reports):
+    scenario = catalogue.scenario(SCENARIO)
+    sid = services.inspection.create_session(scenario, catalogue.banks_for(scenario), site="Empty site").id
+    model = reports.build(sid)
+    assert model.status == "Draft" and model.findings == () and model.requests == ()
+    assert model.summary.verdict == "Good" and model.summary.top_risks == ()
+    out = BytesIO()
+    build_pdf(model, out)
+    text = pdf_text(out.getvalue())
+    assert "No deficiencies were raised." in text and "No documents were requested." in text
