@@ -224,3 +224,23 @@ def test_services_share_one_database(db_path, scenario, bank):
         session = services.inspection.create_session(scenario, [bank], site="Site")
         assert services.trail.verify(session.id).ok
         assert services.trail.head().records == len(services.trail.history())
+
+
+def test_a_probe_records_the_bank_it_came_from(service, bank):
+    probing = _with_probe(bank)
+    session = service.create_session(make_scenario(probing), [probing], site="Site")
+    parent = service.script(session.id)[0]
+    service.record_response(session.id, parent.question_id, ResponsePatch(status="deficient"))
+    (added,) = service.add_triggered_probes(
+        session.id, parent.question_id, {q.id: q for q in probing.questions}, banks=[probing]
+    )
+    assert (added.bank_id, added.bank_version) == (probing.id, probing.version)
+
+
+def test_a_probe_given_without_its_bank_takes_its_parents(service, bank):
+    probing = _with_probe(bank)
+    session = service.create_session(make_scenario(probing), [probing], site="Site")
+    parent = service.script(session.id)[0]
+    probe = next(q for q in probing.questions if q.id == "Q-1-PROBE")
+    added = service.add_probe(session.id, parent.question_id, probe)
+    assert (added.bank_id, added.bank_version) == (parent.bank_id, parent.bank_version)

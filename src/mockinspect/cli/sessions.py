@@ -210,7 +210,9 @@ def cmd_answer(args: argparse.Namespace) -> int:
         probes = []
         if response.status is not None:  # text typed before a status triggers nothing yet
             available = {q.id: q for bank in found.banks.values() for q in bank.questions}
-            probes = services.inspection.add_triggered_probes(sid, args.question, available, reason=args.reason)
+            probes = services.inspection.add_triggered_probes(
+                sid, args.question, available, banks=list(found.banks.values()), reason=args.reason
+            )
     if wants_json(args):
         print_json({**plain(response), "probes_added": [p.question_id for p in probes]})
         return 0

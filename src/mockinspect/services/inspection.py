@@ -319,18 +319,24 @@ class InspectionService(ServiceBase):
     # -- follow-up probes ---------------------------------------------------------------------
 
     def add_probe(
-        self, session_id: str, parent_question_id: str, probe: Question, *, reason: str | None = None
+        self,
+        session_id: str,
+        parent_question_id: str,
+        probe: Question,
+        *,
+        bank: Bank | None = None,
+        reason: str | None = None,
     ) -> ScriptEntry:
         """Add a follow-up probe to the script (audited), after the drawn questions, with the
-        question that triggered it; its content is frozen like the rest. A probe already
-        asked is returned as it is."""
+        question that triggered it; its content is frozen like the rest. ``bank`` is the bank
+        the probe comes from (left out: the parent's). A probe already asked is returned as it is."""
         sid = check_session_id(session_id)
         key, text = _freeze(probe.model_dump(mode="json", exclude_defaults=True))
         item = {
             "area": probe.area,
             "question_id": probe.id,
-            "bank_id": "",
-            "bank_version": "",
+            "bank_id": "" if bank is None else bank.id,
+            "bank_version": "" if bank is None else bank.version,
             "content_hash": key,
             "prompt": probe.prompt,
         }
@@ -362,11 +368,19 @@ class InspectionService(ServiceBase):
         return [available[i] for i in dict.fromkeys(ids) if i in available and i not in asked]
 
     def add_triggered_probes(
-        self, session_id: str, question_id: str, available: Mapping[str, Question], *, reason: str | None = None
+        self,
+        session_id: str,
+        question_id: str,
+        available: Mapping[str, Question],
+        *,
+        banks: Sequence[Bank] = (),
+        reason: str | None = None,
     ) -> list[ScriptEntry]:
-        """Add every probe the saved answer triggers (the engine's rules) to the script."""
+        """Add every probe the saved answer triggers (the engine's rules) to the script; each
+        records the bank among ``banks`` that holds it (else its parent's bank)."""
+        home = {q.id: b for b in banks for q in b.questions}
         return [
-            self.add_probe(session_id, question_id, probe, reason=reason)
+            self.add_probe(session_id, question_id, probe, bank=home.get(probe.id), reason=reason)
             for probe in self.triggered_probes(session_id, question_id, available)
         ]
 

@@ -139,6 +139,8 @@ class SessionRepository:
             ).scalar_one()
             row = {
                 **item,
+                "bank_id": item.get("bank_id") or parent["bank_id"],
+                "bank_version": item.get("bank_version") or parent["bank_version"],
                 "session_id": session_id,
                 "position": (last or 0) + 1,
                 "section": parent["section"],
