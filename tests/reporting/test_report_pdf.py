@@ -195,3 +195,18 @@ def _one_session(make) -> str:
         _SESSIONS.clear()
         _SESSIONS[key] = make(answers=2)
     return _SESSIONS[key]
+
+
+def test_long_tables_split_with_their_header_repeated_and_contents_point_to_pages(make_session, reports, services, tmp_path):
+    sid = make_session(finish=False)
+    for i in range(70):
+        services.inspection.request_document(sid, f"Batch record CT-{i:04d}, executed, with all attachments", due_minutes=30)
+    out = tmp_path / "long.pdf"
+    reports.export_pdf(sid, out)
+    pages = [p.extract_text() for p in PdfReader(out).pages]
+    with_log = [i for i, t in enumerate(pages) if "CT-0069" in t or "CT-0000" in t or "CT-0035" in t]
+    assert len(with_log) >= 2
+    assert all("Timeliness" in pages[i] for i in with_log), "the header row repeats on every page of the table"
+    contents = pages[1]
+    signoff_page = next(i for i, t in enumerate(pages) if "Record integrity" in t) + 1
+    assert re.search(rf"Sign-off\D*{signoff_page}\b", contents.replace("\n", " "))
