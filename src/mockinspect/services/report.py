@@ -249,18 +249,26 @@ def build_model(
         for a in areas
         if a.answered and a.findings == 0 and dict(a.by_status).get("compliant", 0) == a.answered
     )
-    if not strengths:
-        good = sum(1 for r in snap.responses.values() if r.status is ResponseStatus.COMPLIANT)
-        strengths = (f"{good} of {snap.counts.answered} answered questions were answered compliant.",) if good else ()
+    if not strengths:  # no area without findings: the best-answered areas instead
+        ranked = sorted(
+            (a for a in areas if a.answered), key=lambda a: (-dict(a.by_status)["compliant"] / a.answered, a.findings)
+        )
+        strengths = tuple(
+            f"{a.title}: {dict(a.by_status)['compliant']} of {a.answered} answers compliant"
+            f"{', no findings' if not a.findings else f', {a.findings} finding(s)'}."
+            for a in ranked[:2]
+            if dict(a.by_status)["compliant"]
+        )
     top = tuple(
-        f"Finding {f.number} ({f.grade_word}{', ' + f.level + ' risk' if f.level else ''}): {f.title}"
+        f"Finding {f.number}{' (' + f.level.lower() + ' risk)' if f.level else ''}: {f.title}"
         for f in findings
         if not f.is_recommendation
     )[:3]
     verdict, reason = _verdict(counts)
     scope_areas = ", ".join(a.title for a in areas) or "none"
     scope = (
-        f"A mock {session.mode.value} inspection of {session.site} as a simulated {_persona_title(snap, persona)}, "
+        f"A mock inspection of {session.site}, the lead auditor playing an {_persona_title(snap, persona)}"
+        f"{' (a training run)' if session.mode is Mode.TRAINING else ''}, "
         f"following the scenario \u201c{session.scenario_title}\u201d. Areas covered: {scope_areas}. "
         f"{snap.counts.answered} of {snap.counts.questions} questions asked were answered."
     )
