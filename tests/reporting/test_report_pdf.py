@@ -176,9 +176,10 @@ def test_no_half_written_file_is_left_when_the_folder_is_missing(make_session, r
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.text(min_size=1, max_size=300))
 def test_random_text_never_breaks_a_build(make_session, reports, text):
-    model = reports.build(make_session.__self__ if False else _one_session(make_session))
+    """Any text in the site, a finding's title, statement and CAPA lays out (one session per test run)."""
     from dataclasses import replace
 
+    model = reports.build(_one_session(make_session))
     finding = replace(model.findings[0], title=text, text=text, capa=text)
     changed = replace(model, site=text, findings=(finding, *model.findings[1:]))
     out = BytesIO()
@@ -190,6 +191,7 @@ _SESSIONS: dict[int, str] = {}
 
 
 def _one_session(make) -> str:
+    """The fixture's session, made once for all hypothesis examples of one test run."""
     key = id(make)
     if key not in _SESSIONS:
         _SESSIONS.clear()
