@@ -1,7 +1,7 @@
 """The composition root and the console entry point: the one module that knows every layer.
 
 With arguments it runs the command line; without them (or with ``gui``) it starts the
-desktop window, once the ``ui`` package exists; until then it shows the command-line help.
+desktop window (``mockinspect.ui.main``), which needs a display and says so in one line if there is none.
 """
 
 from __future__ import annotations

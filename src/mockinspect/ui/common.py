@@ -1,0 +1,178 @@
+"""What every view shares: the app-wide change signal, background work, the one dialog seam,
+error display and icons.
+
+Signals (``AppSignals``):
+    session_changed(object): the core's ``Changes`` after every commit, on the GUI thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import cache
+from typing import Any
+
+import shiboken6
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from mockinspect.errors import UserError
+from mockinspect.i18n import tr
+from mockinspect.resources import resource
+
+log = logging.getLogger("mockinspect.ui")
+
+__all__ = ["AppSignals", "ask", "guarded", "icon", "run_op", "show_error", "tr"]
+
+
+class AppSignals(QObject):
+    """The one app-wide signal object; the core's listener may fire on any thread, so it
+    re-emits through a queued connection.
+
+    Signals:
+        session_changed(object): a ``Changes`` value after a commit.
+    """
+
+    session_changed = Signal(object)
+    _from_any_thread = Signal(object)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._from_any_thread.connect(self.session_changed.emit, Qt.ConnectionType.QueuedConnection)
+
+    def bridge(self, changes: object) -> None:
+        """The plain-Python listener given to ``InspectionService.listen``."""
+        self._from_any_thread.emit(changes)
+
+
+# -- the dialog seam --------------------------------------------------------------------------
+
+Answer = str
+
+
+def _ask_with_box(parent: QWidget | None, kind: str, title: str, text: str, buttons: tuple[str, ...]) -> Answer:
+    box = QMessageBox(parent)
+    box.setIcon(
+        {"error": QMessageBox.Icon.Warning, "question": QMessageBox.Icon.Question}.get(kind, QMessageBox.Icon.Information)
+    )
+    box.setWindowTitle(title)
+    box.setText(text)
+    made = [box.addButton(label, QMessageBox.ButtonRole.AcceptRole) for label in buttons]
+    box.exec()
+    clicked = box.clickedButton()
+    for label, button in zip(buttons, made, strict=True):
+        if button is clicked:
+            return label
+    return buttons[-1]
+
+
+_asker: Callable[[QWidget | None, str, str, str, tuple[str, ...]], Answer] = _ask_with_box
+
+
+def ask(parent: QWidget | None, kind: str, title: str, text: str, buttons: tuple[str, ...] = ("OK",)) -> Answer:
+    """Show a modal message and return the label of the button chosen (tests replace ``set_asker``)."""
+    return _asker(parent, kind, title, text, buttons)
+
+
+def set_asker(function: Callable[[QWidget | None, str, str, str, tuple[str, ...]], Answer]) -> None:
+    global _asker
+    _asker = function
+
+
+def show_error(parent: QWidget | None, message: str) -> None:
+    ask(parent, "error", tr("mockinspect"), message, (tr("OK"),))
+
+
+@contextmanager
+def guarded(parent: QWidget | None) -> Iterator[None]:
+    """Run a service call: a ``UserError`` becomes a message box, never a traceback."""
+    try:
+        yield
+    except UserError as exc:
+        show_error(parent, str(exc))
+
+
+def report_unexpected(exc_type: type[BaseException], exc: BaseException, tb: Any) -> None:
+    """``sys.excepthook``: write the traceback to the log and show a short message."""
+    if issubclass(exc_type, UserError):
+        show_error(None, str(exc))
+        return
+    log.error("unexpected error\n%s", "".join(traceback.format_exception(exc_type, exc, tb)))
+    show_error(
+        None,
+        tr("Something went wrong: {what}. Your work is saved; the details are in the log.", what=str(exc)[:200]),
+    )
+
+
+# -- background work ---------------------------------------------------------------------------
+
+
+class _Signals(QObject):
+    succeeded = Signal(object)
+    failed = Signal(object)
+
+
+class _Op(QRunnable):
+    def __init__(self, op: Callable[[], Any], signals: _Signals) -> None:
+        super().__init__()
+        self.op = op
+        self.signals = signals
+
+    def run(self) -> None:
+        try:
+            result = self.op()
+        except BaseException as exc:  # reported on the GUI thread
+            self.signals.failed.emit(exc)
+        else:
+            self.signals.succeeded.emit(result)
+
+
+_live: set[_Signals] = set()
+
+
+def run_op(
+    op: Callable[[], Any],
+    *,
+    success: Callable[[Any], None],
+    failure: Callable[[BaseException], None] | None = None,
+    parent: QWidget | None = None,
+) -> None:
+    """Run ``op`` on the thread pool (immutable inputs, never a database write) and call
+    ``success`` or ``failure`` back on the GUI thread (Anki's CollectionOp)."""
+    signals = _Signals()
+    _live.add(signals)
+
+    def gone() -> bool:  # the view that asked was closed meanwhile: drop the result
+        return parent is not None and not shiboken6.isValid(parent)
+
+    def done(result: Any) -> None:
+        _live.discard(signals)
+        if not gone():
+            success(result)
+
+    def failed(exc: BaseException) -> None:
+        _live.discard(signals)
+        if gone():
+            return
+        if failure is not None:
+            failure(exc)
+        elif isinstance(exc, UserError):
+            show_error(parent, str(exc))
+        else:
+            report_unexpected(type(exc), exc, exc.__traceback__)
+
+    signals.succeeded.connect(done, Qt.ConnectionType.QueuedConnection)
+    signals.failed.connect(failed, Qt.ConnectionType.QueuedConnection)
+    QThreadPool.globalInstance().start(_Op(op, signals))
+
+
+@cache
+def icon(name: str) -> QIcon:
+    """An icon drawn for mockinspect (resources/icons/NAME.svg)."""
+    try:
+        return QIcon(str(resource("icons", f"{name}.svg")))
+    except Exception:  # a missing icon is cosmetic
+        return QIcon()

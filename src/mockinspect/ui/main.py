@@ -1,0 +1,91 @@
+"""Start the desktop window: display check, one database (backed up on open), the
+second-copy question, the exception hook, then the main window."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from pathlib import Path
+
+
+def has_display() -> bool:
+    """Whether Qt can open a window here (X11 or Wayland on Linux; always elsewhere)."""
+    if os.environ.get("QT_QPA_PLATFORM"):
+        return True
+    if sys.platform.startswith("linux") or "bsd" in sys.platform:
+        return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    return True
+
+
+NO_DISPLAY = (
+    "mockinspect: no display found, so the window cannot open here; "
+    "the command line (mockinspect --help) and make demo work without one"
+)
+
+
+def _log_to_file() -> Path:
+    from mockinspect.paths import user_data_dir
+
+    folder = user_data_dir() / "logs"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "mockinspect-ui.log"
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.getLogger("mockinspect").addHandler(handler)
+    return path
+
+
+def open_services(db_path: Path, user_name: str):  # type: ignore[no-untyped-def]
+    """Open the database for writing; if another copy holds it, offer read-only. None: the user gave up."""
+    from mockinspect.errors import UserError
+    from mockinspect.i18n import tr
+    from mockinspect.services import Services
+    from mockinspect.ui.common import ask, show_error
+
+    try:
+        return Services.open(db_path, user_name=user_name, mode="write", backup_on_open=True)
+    except UserError as exc:
+        if "another mockinspect" not in str(exc):
+            show_error(None, str(exc))
+            return None
+        read_only = tr("Open read-only")
+        choice = ask(None, "question", tr("Database in use"), str(exc), (read_only, tr("Quit")))
+        if choice != read_only:
+            return None
+    try:
+        return Services.open(db_path, user_name=user_name, mode="read")
+    except UserError as exc:
+        show_error(None, str(exc))
+        return None
+
+
+def main(argv: list[str]) -> int:
+    if not has_display():
+        print(NO_DISPLAY, file=sys.stderr)
+        return 1
+    from PySide6.QtWidgets import QApplication
+
+    from mockinspect.paths import default_db_path
+    from mockinspect.settings import Settings
+    from mockinspect.ui.common import icon, report_unexpected
+    from mockinspect.ui.window import MainWindow
+
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication([sys.argv[0], *argv])
+    app.setApplicationName("mockinspect")
+    app.setOrganizationName("mockinspect")
+    app.setWindowIcon(icon("app"))
+    _log_to_file()
+    sys.excepthook = report_unexpected
+    settings = Settings.load()
+    db_path = default_db_path()
+    services = open_services(db_path, settings.user_name)
+    if services is None:
+        return 1
+    window = MainWindow(services, settings)
+    window.show()
+    try:
+        return app.exec()
+    finally:
+        services.close()

@@ -1,0 +1,107 @@
+"""Render the window with a demo session and save PNGs (``python -m mockinspect.ui.screenshots OUT_DIR``).
+
+Runs against a throw-away database in a temp folder; under Xvfb or offscreen."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+
+def main(out: Path) -> int:
+    home = Path(tempfile.mkdtemp(prefix="mockinspect-shots-"))
+    for name in ("DATA", "CACHE", "CONFIG"):
+        (home / name.lower()).mkdir()
+        os.environ[f"MOCKINSPECT_{name}_DIR"] = str(home / name.lower())
+    os.environ["MOCKINSPECT_DB"] = str(home / "data" / "mockinspect.db")
+    from PySide6.QtWidgets import QApplication
+
+    from mockinspect.domain.bank import Grade, ResponseStatus
+    from mockinspect.domain.session import Participant, ResponsePatch
+    from mockinspect.services import Services
+    from mockinspect.services.banks import BankService
+    from mockinspect.settings import Settings
+    from mockinspect.ui.common import set_asker
+    from mockinspect.ui.window import MainWindow
+    from mockinspect.ui.wizard import NewSessionDialog
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    set_asker(lambda *a: a[-1][0])
+    out.mkdir(parents=True, exist_ok=True)
+    catalogue = BankService().catalogue()
+    services = Services.open(Path(os.environ["MOCKINSPECT_DB"]), user_name="Dr. Anna Weber")
+    scenario = catalogue.scenario(sorted(catalogue.scenarios)[0])
+    inspection = services.inspection
+    older = inspection.create_session(scenario, catalogue.banks_for(scenario), site="Nordlicht Biologics, Building C", lead="Dr. Anna Weber")
+    for entry in inspection.script(older.id)[:6]:
+        inspection.record_response(older.id, entry.question_id, ResponsePatch(status=ResponseStatus.COMPLIANT, text="Shown and explained."))
+    inspection.finish_session(older.id)
+    session = inspection.create_session(
+        scenario, catalogue.banks_for(scenario), site="Helix Cell Therapies, Plant 2", address="Am Klopferspitz 19, Martinsried",
+        lead="Dr. Anna Weber", participants=[Participant("Jonas Brandt", "Head of QA", "Helix")],
+    )
+    script = inspection.script(session.id)
+    answers = [
+        (ResponseStatus.COMPLIANT, "Walked through SOP-QA-014 rev 7; deviation log shows every entry closed with a QA signature."),
+        (ResponseStatus.OBSERVATION, "Trend reports exist but the last two months were signed late (12 and 19 days)."),
+        (ResponseStatus.DEFICIENT, "Audit trail review for the LIMS is not performed; no procedure describes it."),
+    ]
+    for entry, (status, text) in zip(script, answers, strict=False):
+        inspection.record_response(session.id, entry.question_id, ResponsePatch(status=status, text=text, answered_by="Jonas Brandt"))
+    deficient = script[2]
+    inspection.raise_finding(
+        session.id, title="Audit trails of the LIMS are not reviewed", grade=Grade.MAJOR, severity=4, occurrence=3, detectability=4,
+        text="Data must be reviewed, including audit trails. Specifically, no LIMS audit-trail review was performed for batches 24-031 to 24-047.",
+        question_ids=[deficient.question_id],
+    )
+    inspection.raise_finding(
+        session.id, title="Late QA signature of monthly trend reports", grade=Grade.MINOR, severity=2, occurrence=3, detectability=2,
+        question_ids=[script[1].question_id],
+    )
+    inspection.request_document(session.id, "Deviation log 2024", question_id=script[0].question_id, due_minutes=30)
+    inspection.request_document(session.id, "LIMS audit-trail review SOP", question_id=deficient.question_id, due_minutes=1)
+    window = MainWindow(services, Settings.load())
+    window.resize(1440, 900)
+    window.show()
+
+    def settle() -> None:
+        for _ in range(20):
+            app.processEvents()
+
+    window.catalogue()
+    settle()
+    window.grab().save(str(out / "start.png"))
+    window.start.tabs.setCurrentIndex(1)
+    window.start.browser.search.setText("audit trail")
+    window.start.browser.table.selectRow(0)
+    settle()
+    window.grab().save(str(out / "banks.png"))
+    window.start.tabs.setCurrentIndex(0)
+    dialog = NewSessionDialog(services, catalogue, "Dr. Anna Weber", window)
+    dialog.site.setText("Aurora Gene Therapy GmbH")
+    dialog.show()
+    settle()
+    dialog.grab().save(str(out / "wizard.png"))
+    dialog.close()
+    window.open_session(session.id)
+    screen = window.interview
+    assert screen is not None
+    screen.go_to(script[2].question_id)
+    screen.more.setChecked(True)
+    settle()
+    window.grab().save(str(out / "interview.png"))
+    screen.side.setCurrentIndex(1)
+    settle()
+    window.grab().save(str(out / "requests.png"))
+    screen.side.setCurrentIndex(2)
+    settle()
+    window.grab().save(str(out / "findings.png"))
+    window.close()
+    services.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots")))

@@ -1,0 +1,271 @@
+"""The main window: the start screen and one interview at a time, menus with every action
+and its shortcut, geometry kept in QSettings, undo/redo, finish and reopen, trail check."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QInputDialog, QLabel, QMainWindow, QStackedWidget, QWidget
+
+from mockinspect.errors import UserError
+from mockinspect.paths import user_config_dir
+from mockinspect.services import Services
+from mockinspect.services.banks import BankService
+from mockinspect.settings import Settings
+from mockinspect.ui.common import AppSignals, ask, guarded, run_op, show_error, tr
+from mockinspect.ui.interview import InterviewScreen
+from mockinspect.ui.start import StartScreen
+from mockinspect.ui.style import apply_style
+from mockinspect.ui.wizard import NewSessionDialog
+
+
+def ask_text(parent: QWidget | None, title: str, label: str) -> str | None:
+    """A one-line answer, or None if cancelled (tests replace ``MainWindow.ask_text``)."""
+    text, ok = QInputDialog.getText(parent, title, label)
+    return text if ok else None
+
+
+class MainWindow(QMainWindow):
+    """The application window.
+
+    Attributes tests use: ``start`` (StartScreen), ``interview`` (InterviewScreen or None),
+    ``signals`` (AppSignals), ``catalogue_loaded`` via ``signals``.
+    """
+
+    ask_text = staticmethod(ask_text)
+    dialog_hook: Any = None  # tests: a function(dialog) -> bool that fills and accepts it
+
+    def __init__(self, services: Services, settings: Settings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        apply_style()
+        self.services = services
+        self.settings = settings
+        self.signals = AppSignals()
+        self._stop_listening = services.inspection.listen(self.signals.bridge)
+        self._catalogue: Any = None
+        self.interview: InterviewScreen | None = None
+        self.setWindowTitle("mockinspect")
+        self.stack = QStackedWidget()
+        self.start = StartScreen(services)
+        self.start.new_requested.connect(self.new_session)
+        self.start.session_opened.connect(self.open_session)
+        self.stack.addWidget(self.start)
+        self.setCentralWidget(self.stack)
+        self.signals.session_changed.connect(self._on_signals_session_changed)
+        self.read_only_label = QLabel(tr("Read-only: another mockinspect is writing to this database"))
+        self.read_only_label.setObjectName("warning")
+        if services.db.mode == "read":
+            self.statusBar().addPermanentWidget(self.read_only_label)
+        for notice in services.db.notices:
+            self.statusBar().showMessage(notice)
+        self._build_menus()
+        self.geometry_store = QSettings(str(user_config_dir() / "window.ini"), QSettings.Format.IniFormat)
+        if not self.restoreGeometry(self.geometry_store.value("geometry", b"")):  # type: ignore[arg-type]
+            self.resize(1360, 840)
+        self.start.refresh()
+        run_op(lambda: BankService().catalogue(), success=self._catalogue_loaded, parent=self)
+
+    # -- menus ----------------------------------------------------------------------------------
+
+    def _action(self, menu: Any, text: str, slot: Any, shortcut: str | QKeySequence.StandardKey | None = None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file = bar.addMenu(tr("&File"))
+        self._action(file, tr("&New session…"), self.new_session, "Ctrl+N")
+        self._action(file, tr("&Sessions"), self.show_start, "Ctrl+Shift+S")
+        file.addSeparator()
+        self._action(file, tr("&Quit"), self.close, QKeySequence.StandardKey.Quit)
+        edit = bar.addMenu(tr("&Edit"))
+        self.undo_action = self._action(edit, tr("&Undo"), self.undo, QKeySequence.StandardKey.Undo)
+        self.redo_action = self._action(edit, tr("&Redo"), self.redo, QKeySequence.StandardKey.Redo)
+        for action in (self.undo_action, self.redo_action):
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        session = bar.addMenu(tr("&Session"))
+        self._action(session, tr("&Next question"), lambda: self._in_interview(lambda s: s.step(1)), "Ctrl+Return")
+        self._action(session, tr("&Previous question"), lambda: self._in_interview(lambda s: s.step(-1)), "Ctrl+Shift+Return")
+        self._action(session, tr("&Jump to question…"), lambda: self._in_interview(lambda s: s.jump.setFocus()), "Ctrl+K")
+        self._action(session, tr("&Raise finding"), lambda: self._in_interview(lambda s: s.raise_finding()), "Ctrl+Shift+F")
+        self._action(session, tr("Request &expected record"), lambda: self._in_interview(lambda s: s.request_expected()), "Ctrl+R")
+        session.addSeparator()
+        self._action(session, tr("&Finish session…"), self.finish_session)
+        self._action(session, tr("Re&open session…"), self.reopen_session)
+        for action in session.actions():
+            action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)  # the screen's own shortcuts act
+        tools = bar.addMenu(tr("&Tools"))
+        self._action(tools, tr("&Verify records"), self.verify_trail)
+        help_menu = bar.addMenu(tr("&Help"))
+        self._action(help_menu, tr("&Keyboard shortcuts"), self.show_shortcuts, "F1")
+
+    def _in_interview(self, action: Any) -> None:
+        if self.interview is not None and self.stack.currentWidget() is self.interview:
+            action(self.interview)
+
+    # -- the catalogue --------------------------------------------------------------------------
+
+    def _catalogue_loaded(self, catalogue: Any) -> None:
+        self._catalogue = catalogue
+        self.start.browser.set_catalogue(catalogue)
+
+    def catalogue(self) -> Any:
+        if self._catalogue is None:
+            self._catalogue = BankService().catalogue()
+            self.start.browser.set_catalogue(self._catalogue)
+        return self._catalogue
+
+    # -- screens ----------------------------------------------------------------------------------
+
+    def new_session(self) -> None:
+        if self.services.db.mode == "read":
+            show_error(self, tr("This database is open read-only; close the other mockinspect to start a session."))
+            return
+        try:
+            catalogue = self.catalogue()
+        except UserError as exc:
+            show_error(self, str(exc))
+            return
+        dialog = NewSessionDialog(self.services, catalogue, self.settings.user_name, self)
+        dialog.session_created.connect(self.open_session)
+        if MainWindow.dialog_hook is not None:
+            MainWindow.dialog_hook(dialog)
+        else:
+            dialog.exec()
+
+    def open_session(self, session_id: str) -> None:
+        self.close_interview()
+        with guarded(self):
+            screen = InterviewScreen(
+                self.services, session_id, autosave_ms=round(self.settings.autosave_seconds * 1000),
+                catalogue=self.catalogue,
+            )
+            screen.closed.connect(self.show_start)
+            screen.undo_stack.canUndoChanged.connect(self.undo_action.setEnabled)
+            screen.undo_stack.canRedoChanged.connect(self.redo_action.setEnabled)
+            self.interview = screen
+            self.stack.addWidget(screen)
+            self.stack.setCurrentWidget(screen)
+            splitter = self.geometry_store.value("interview/splitter")
+            if splitter:
+                screen.splitter.restoreState(splitter)
+            self.setWindowTitle(f"{screen.snap.session.site} — mockinspect")
+            self._offer_drafts(screen)
+            screen.answer.setFocus()
+
+    def _offer_drafts(self, screen: InterviewScreen) -> None:
+        drafts = screen.snap.drafts
+        if not drafts or screen.read_only():
+            return
+        keep, discard = tr("Keep them"), tr("Discard")
+        choice = ask(
+            self, "question", tr("Unsaved typing found"),
+            tr("{n} answers have typing that was not recorded (the app closed before it could). "
+               "Keep them to review and record, or discard them?", n=len(drafts)),
+            (keep, discard),
+        )
+        if choice == discard:
+            with guarded(self):
+                for qid in list(drafts):
+                    self.services.inspection.discard_draft(screen.session_id, qid)
+                screen.reload()
+                if screen.current is not None:
+                    screen.go_to(screen.current.question_id)
+
+    def close_interview(self) -> None:
+        screen = self.interview
+        if screen is None:
+            return
+        screen.flush()
+        self.geometry_store.setValue("interview/splitter", screen.splitter.saveState())
+        self.stack.removeWidget(screen)
+        screen.deleteLater()
+        self.interview = None
+
+    def show_start(self) -> None:
+        self.close_interview()
+        self.stack.setCurrentWidget(self.start)
+        self.setWindowTitle("mockinspect")
+        self.start.refresh()
+
+    def _on_signals_session_changed(self, changes: Any) -> None:
+        if self.interview is not None:
+            self.interview.on_changes(changes)
+
+    # -- edit and session actions -------------------------------------------------------------------
+
+    def undo(self) -> None:
+        if self.interview is not None and self.interview.undo_stack.canUndo():
+            self.interview.flush()
+            self.interview.undo_stack.undo()
+            self.interview.reload()
+
+    def redo(self) -> None:
+        if self.interview is not None and self.interview.undo_stack.canRedo():
+            self.interview.undo_stack.redo()
+            self.interview.reload()
+
+    def finish_session(self) -> None:
+        screen = self.interview
+        if screen is None:
+            return
+        screen.flush()
+        finish = tr("Finish")
+        if ask(self, "question", tr("Finish session"), tr("Finish this session? Later changes will need a reason."), (finish, tr("Cancel"))) != finish:
+            return
+        with guarded(self):
+            self.services.inspection.finish_session(screen.session_id)
+            screen.reload()
+            self.statusBar().showMessage(tr("Session finished"), 5000)
+
+    def reopen_session(self) -> None:
+        screen = self.interview
+        if screen is None:
+            return
+        reason = MainWindow.ask_text(self, tr("Reopen session"), tr("Why reopen it? (kept in the audit trail)"))
+        if not reason:
+            return
+        with guarded(self):
+            self.services.inspection.reopen_session(screen.session_id, reason=reason)
+            screen.reload()
+            self.statusBar().showMessage(tr("Session reopened"), 5000)
+
+    def verify_trail(self) -> None:
+        self.statusBar().showMessage(tr("Checking the audit trail…"))
+        with guarded(self):
+            report = self.services.trail.verify()
+            self.statusBar().clearMessage()
+            if report.ok:
+                text = tr("The audit trail is intact: {r} records over {e} entities; the data matches them.", r=report.records, e=report.entities)
+            else:
+                text = tr("The audit trail check found a problem: {p}", p=str(report.problem))
+            ask(self, "info" if report.ok else "error", tr("Verify records"), text)
+
+    def show_shortcuts(self) -> None:
+        rows = [
+            ("Ctrl+N", tr("New session")), ("Ctrl+Shift+S", tr("Back to sessions")),
+            ("Ctrl+K", tr("Jump to a question by id or words")), ("Ctrl+Return / Alt+Right", tr("Record and go to the next question")),
+            ("Ctrl+Shift+Return / Alt+Left", tr("Previous question")), ("Alt+C, O, D, N, F", tr("Compliant, observation, deficient, N/A, deferred")),
+            ("C O D N F", tr("The same, with the agenda focused")), ("Ctrl+E / Ctrl+G", tr("Focus the answer / the agenda")),
+            ("Ctrl+I", tr("Show intent and guidance")), ("Ctrl+Shift+F", tr("Raise a finding from this answer")),
+            ("Ctrl+R", tr("Request the next expected record")), ("Ctrl+L", tr("Link a URL as evidence")),
+            ("Ctrl+1 / 2 / 3", tr("Evidence, requests, findings")), ("Ctrl+Z / Ctrl+Shift+Z", tr("Undo / redo a status, finding")),
+        ]
+        body = "<table cellspacing=6>" + "".join(f"<tr><td><b>{html.escape(k)}</b></td><td>{html.escape(v)}</td></tr>" for k, v in rows) + "</table>"
+        ask(self, "info", tr("Keyboard shortcuts"), body)
+
+    # -- closing ----------------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.close_interview()
+        self.geometry_store.setValue("geometry", self.saveGeometry())
+        self.geometry_store.sync()
+        self._stop_listening()
+        super().closeEvent(event)

@@ -1,0 +1,138 @@
+"""The new-session dialog: site, mode, scenario (with what it covers), lead, participants, seed.
+
+Signals:
+    session_created(str): the id of the session just created.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mockinspect.domain.session import Participant
+from mockinspect.errors import UserError
+from mockinspect.services import Services
+from mockinspect.ui.common import show_error, tr
+
+
+def parse_participants(text: str) -> list[Participant]:
+    """One person a line: ``Name, role, organisation`` (role and organisation optional)."""
+    people = []
+    for line in text.splitlines():
+        parts = [p.strip() for p in line.split(",")]
+        if parts and parts[0]:
+            people.append(Participant(parts[0], (parts[1] or None) if len(parts) > 1 else None, ", ".join(parts[2:]) or None))
+    return people
+
+
+class NewSessionDialog(QDialog):
+    """Create a session from a scenario of the catalogue.
+
+    Signals:
+        session_created(str)
+    """
+
+    session_created = Signal(str)
+
+    def __init__(self, services: Services, catalogue: Any, lead: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(tr("New mock inspection"))
+        self.setMinimumWidth(620)
+        self.services = services
+        self.catalogue = catalogue
+        self.site = QLineEdit(placeholderText=tr("e.g. Helix Cell Therapies, Plant 2"))
+        self.address = QLineEdit(placeholderText=tr("Street, town, country"))
+        self.mode = QComboBox()
+        self.mode.addItem(tr("Audit (consultant records the answers)"), "audit")
+        self.mode.addItem(tr("Training (staff rehearse; key points are scored)"), "training")
+        self.scenario = QComboBox()
+        for scenario in sorted(catalogue.scenarios.values(), key=lambda s: s.title):
+            self.scenario.addItem(scenario.title, scenario.id)
+        self.about = QLabel()
+        self.about.setWordWrap(True)
+        self.about.setObjectName("card")
+        self.lead = QLineEdit(lead)
+        self.participants = QPlainTextEdit()
+        self.participants.setPlaceholderText(tr("One a line: name, role, organisation"))
+        self.participants.setFixedHeight(72)
+        self.participants.setTabChangesFocus(True)
+        self.seed = QLineEdit(placeholderText=tr("optional: the same seed draws the same questions"))
+        form = QFormLayout()
+        form.addRow(tr("&Site name"), self.site)
+        form.addRow(tr("A&ddress"), self.address)
+        form.addRow(tr("&Mode"), self.mode)
+        form.addRow(tr("S&cenario"), self.scenario)
+        form.addRow("", self.about)
+        form.addRow(tr("&Lead"), self.lead)
+        form.addRow(tr("&Participants"), self.participants)
+        form.addRow(tr("S&eed"), self.seed)
+        for widget, name in (
+            (self.site, "Site name"), (self.address, "Address"), (self.mode, "Mode"), (self.scenario, "Scenario"),
+            (self.lead, "Lead"), (self.participants, "Participants"), (self.seed, "Seed"),
+        ):
+            widget.setAccessibleName(tr(name))
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.create_button = self.buttons.addButton(tr("Start inspection"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.create_button.setDefault(True)
+        self.buttons.accepted.connect(self.create_session)
+        self.buttons.rejected.connect(self.reject)
+        self.scenario.currentIndexChanged.connect(self._describe)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.buttons)
+        self._describe()
+
+    def _describe(self) -> None:
+        sid = self.scenario.currentData()
+        if not sid:
+            self.about.setText(tr("No scenarios found."))
+            return
+        scenario = self.catalogue.scenario(sid)
+        try:
+            count = len(self.catalogue.script(scenario))
+        except UserError:
+            count = 0
+        titles = {a.id: a.title for b in self.catalogue.banks_for(scenario) for a in b.areas}
+        areas = ", ".join(dict.fromkeys(titles.get(a, a) for s in scenario.agenda for a in s.areas))
+        days = max(s.day for s in scenario.agenda)
+        self.about.setText(
+            f"<p>{html.escape(scenario.description or '')}</p>"
+            f"<p><b>{tr('Inspector')}:</b> {html.escape(scenario.persona.value)} &nbsp; "
+            f"<b>{tr('Questions')}:</b> {count} &nbsp; <b>{tr('Days')}:</b> {days}</p>"
+            f"<p><b>{tr('Areas')}:</b> {html.escape(areas)}</p>"
+        )
+
+    def create_session(self) -> None:
+        seed_text = self.seed.text().strip()
+        try:
+            if seed_text and not seed_text.isdigit():
+                raise UserError(tr("the seed must be a whole number"))
+            scenario = self.catalogue.scenario(self.scenario.currentData())
+            session = self.services.inspection.create_session(
+                scenario,
+                self.catalogue.banks_for(scenario),
+                site=self.site.text(),
+                mode=self.mode.currentData(),
+                lead=self.lead.text() or None,
+                seed=int(seed_text) if seed_text else None,
+                address=self.address.text() or None,
+                participants=parse_participants(self.participants.toPlainText()),
+            )
+        except UserError as exc:
+            show_error(self, str(exc))
+            return
+        self.session_created.emit(session.id)
+        self.accept()
