@@ -20,6 +20,7 @@ def test_settings_round_trip_and_keep_keys_of_a_newer_version():
     assert json.loads(path.read_text()) == {
         "user_name": "Ann Auditor",
         "language": "en",
+        "company_name": "",
         "autosave_seconds": 1.0,
         "theme": "dark",
         "report": {"logo": "x.png"},

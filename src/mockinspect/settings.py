@@ -40,6 +40,9 @@ class Settings(BaseModel):
         description="Who the audit trail records for every change you make.",
     )
     language: str = Field("en", pattern=r"^[a-z]{2}(-[A-Z]{2})?$", title="Language")
+    company_name: str = Field(
+        "", max_length=200, title="Company name", description="Printed on the report's cover, header and sign-off."
+    )
     autosave_seconds: float = Field(
         1.0,
         gt=0,

@@ -68,7 +68,7 @@ def _pdf_options(parser: argparse.ArgumentParser) -> None:
 def _company() -> str:
     from mockinspect.settings import Settings
 
-    return str(getattr(Settings.load(), "company_name", "") or "")
+    return Settings.load().company_name
 
 
 def cmd_report(args: argparse.Namespace) -> int:
