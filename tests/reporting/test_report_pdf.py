@@ -97,7 +97,7 @@ def test_an_emoji_no_font_has_prints_a_replacement_mark_not_a_box(make_session, 
     text = pdf_text(out)
     assert "Tube \ufffd (Unicode 11)" in text and "\x00" not in text
     # 😀 is drawn from Symbola; reportlab writes astral code points into the ToUnicode map in
-    # a form pypdf cannot read back, so only the font is checked here (docs/report-*.png shows it)
+    # a form pypdf cannot read back, so only the font is checked here (docs/report/*.png shows it)
     assert any("Symbola" in name for name in pdf_fonts(out))
 
 
