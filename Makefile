@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench schema clean demo
+.PHONY: run test lint bench schema clean demo screenshots
 
 # Install once; re-running does nothing until pyproject.toml or setup.py changes.
 $(STAMP): pyproject.toml setup.py
@@ -34,6 +34,10 @@ schema: $(STAMP)
 # A whole scripted mock inspection from the bundled banks to a findings PDF (no display needed).
 demo: $(STAMP)
 	$(VENV)/bin/mockinspect demo -o demo-report.pdf
+
+# The window with a demo session under Xvfb (Debian: apt-get install xvfb), as PNGs in docs/screenshots/.
+screenshots: $(STAMP)
+	xvfb-run -a -s "-screen 0 1600x1000x24" $(PY) -m mockinspect.ui.screenshots docs/screenshots
 
 bench: $(STAMP)
 	@for b in benchmarks/[!_]*.py; do echo "== $$b"; $(PY) $$b || exit 1; done

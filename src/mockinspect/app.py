@@ -29,6 +29,9 @@ def start_gui(argv: list[str]) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else list(argv)
+    if not args:  # the window: skip importing the whole command line (half the start-up time)
+        return start_gui([])
     from mockinspect.cli import main as cli_main
 
     return cli_main(argv, gui=start_gui)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 from PySide6.QtCore import QThreadPool
 
@@ -47,6 +49,8 @@ def window(qtbot, services, asked, monkeypatch):
     win.close()
     win.deleteLater()
     QThreadPool.globalInstance().waitForDone(5000)
+    gc.collect()  # the window turned automatic collection off (see collect_garbage_on_gui_thread)
+    gc.enable()
 
 
 def pytest_collection_modifyitems(items):

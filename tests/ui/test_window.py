@@ -3,6 +3,7 @@ findings, undo, reopen."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -256,3 +257,12 @@ def test_finish_and_reopen(qtbot, window, services, asked, monkeypatch):
 
 def test_services_fixture_is_the_default_db(services):
     assert isinstance(services, Services)
+
+
+def test_the_real_command_without_a_display_says_so_in_one_line(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    env["MOCKINSPECT_DB"] = str(tmp_path / "never.db")
+    done = subprocess.run([sys.executable, "-m", "mockinspect"], env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert done.stderr.strip().count("\n") == 0 and "no display" in done.stderr
+    assert not (tmp_path / "never.db").exists()

@@ -7,6 +7,7 @@ Signals (``AppSignals``):
 
 from __future__ import annotations
 
+import gc
 import logging
 import traceback
 from collections.abc import Callable, Iterator
@@ -15,7 +16,7 @@ from functools import cache
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QMessageBox, QWidget
 
@@ -167,6 +168,19 @@ def run_op(
     signals.succeeded.connect(done, Qt.ConnectionType.QueuedConnection)
     signals.failed.connect(failed, Qt.ConnectionType.QueuedConnection)
     QThreadPool.globalInstance().start(_Op(op, signals))
+
+
+def collect_garbage_on_gui_thread(owner: QObject, interval_ms: int = 5000) -> QTimer:
+    """Turn off Python's automatic garbage collection and collect on the GUI thread instead.
+
+    Automatic collection runs on whichever thread allocates; on a worker (bank loading,
+    hashing) it can destroy Qt wrappers there and crash. Anki does the same (aqt/__init__)."""
+    gc.disable()
+    timer = QTimer(owner)
+    timer.setInterval(interval_ms)
+    timer.timeout.connect(lambda: gc.collect())
+    timer.start()
+    return timer
 
 
 @cache

@@ -22,12 +22,12 @@ class HeatMap(QWidget):
         super().__init__(parent)
         self.matrix = rules.risk_matrix()
         self.counts: Counter[tuple[int, int]] = Counter()
-        self.setMinimumSize(QSize(220, 200))
+        self.setMinimumSize(QSize(230, 236))
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.setAccessibleName(tr("Risk heat map"))
 
     def sizeHint(self) -> QSize:
-        return QSize(260, 220)
+        return QSize(270, 236)
 
     def set_findings(self, findings: Sequence[Finding]) -> None:
         self.counts = Counter(
@@ -42,7 +42,7 @@ class HeatMap(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        margin_left, margin_bottom = 28.0, 24.0
+        margin_left, margin_bottom = 34.0, 38.0
         side = min((self.width() - margin_left - 4) / 5, (self.height() - margin_bottom - 4) / 5)
         font = QFont(self.font())
         small = QFont(self.font())
@@ -70,9 +70,9 @@ class HeatMap(QWidget):
         for i in range(1, 6):
             painter.drawText(QRectF(0, (5 - i) * side + 2, margin_left - 6, side), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, str(i))
             painter.drawText(QRectF(margin_left + (i - 1) * side, 5 * side + 4, side, 16), Qt.AlignmentFlag.AlignCenter, str(i))
-        painter.drawText(QRectF(margin_left, 5 * side + 4, 5 * side, margin_bottom), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom, tr("occurrence →"))
+        painter.drawText(QRectF(margin_left, 5 * side + 20, 5 * side, 16), Qt.AlignmentFlag.AlignCenter, tr("occurrence →"))
         painter.save()
-        painter.translate(8, 5 * side / 2 + 30)
+        painter.translate(12, 5 * side / 2 + 34)
         painter.rotate(-90)
         painter.drawText(0, 0, tr("severity →"))
         painter.restore()

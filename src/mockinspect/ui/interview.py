@@ -81,7 +81,7 @@ STATUS_KEYS: tuple[tuple[ResponseStatus, str, str], ...] = (
     (ResponseStatus.OBSERVATION, "O", tr("&Observation")),
     (ResponseStatus.DEFICIENT, "D", tr("&Deficient")),
     (ResponseStatus.NOT_APPLICABLE, "N", tr("&N/A")),
-    (ResponseStatus.DEFERRED, "F", tr("De&ferred")),
+    (ResponseStatus.DEFERRED, "R", tr("Defe&rred")),
 )
 QID_ROLE = Qt.ItemDataRole.UserRole
 TITLE_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -240,7 +240,8 @@ class InterviewScreen(QWidget):
         self.progress.setObjectName("muted")
         self.jump = QLineEdit(placeholderText=tr("Jump to a question: id or words (Ctrl+K)"))
         self.jump.setAccessibleName(tr("Jump to question"))
-        self.jump.setMaximumWidth(360)
+        self.jump.setMinimumWidth(320)
+        self.jump.setMaximumWidth(420)
         self.jump_model = QStringListModel(self)
         completer = QCompleter(self.jump_model, self)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
@@ -312,6 +313,7 @@ class InterviewScreen(QWidget):
         self.answer.setPlaceholderText(tr("What the interviewee said and showed"))
         self.answer.setAccessibleName(tr("Answer"))
         self.answer.setTabChangesFocus(True)
+        self.answer.setMinimumHeight(110)
         self.interviewee = QLineEdit(placeholderText=tr("Who answered"))
         self.interviewee.setAccessibleName(tr("Interviewee"))
         self.notes = QPlainTextEdit()
@@ -369,8 +371,8 @@ class InterviewScreen(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(card)
-        center_layout.addWidget(scroll, 2)
-        center_layout.addWidget(editor_box, 3)
+        center_layout.addWidget(scroll, 5)
+        center_layout.addWidget(editor_box, 4)
 
         # side: evidence, requests, findings
         self.side = QTabWidget()
@@ -389,7 +391,7 @@ class InterviewScreen(QWidget):
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 5)
         self.splitter.setStretchFactor(2, 4)
-        self.splitter.setSizes([280, 620, 460])
+        self.splitter.setSizes([320, 600, 460])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 8, 12, 8)
         layout.addLayout(top)

@@ -85,7 +85,18 @@ def main(argv: list[str]) -> int:
         return 1
     window = MainWindow(services, settings)
     window.show()
+    if os.environ.get("MOCKINSPECT_QUIT_WHEN_SHOWN"):  # benchmarks/startup.py: time to a shown window
+        import time
+
+        from PySide6.QtCore import QTimer
+
+        app.processEvents()
+        print(f"shown {time.time()}", flush=True)
+        QTimer.singleShot(0, window.close)
     try:
         return app.exec()
     finally:
+        from PySide6.QtCore import QThreadPool
+
+        QThreadPool.globalInstance().waitForDone()  # workers never write, but let them finish before closing
         services.close()

@@ -46,22 +46,30 @@ def main(out: Path) -> int:
     answers = [
         (ResponseStatus.COMPLIANT, "Walked through SOP-QA-014 rev 7; deviation log shows every entry closed with a QA signature."),
         (ResponseStatus.OBSERVATION, "Trend reports exist but the last two months were signed late (12 and 19 days)."),
-        (ResponseStatus.DEFICIENT, "Audit trail review for the LIMS is not performed; no procedure describes it."),
+        (ResponseStatus.DEFICIENT, "The signed printout is treated as the original record. The run files stay on the instrument PC and nobody reviews them; no data map names the raw data."),
     ]
     for entry, (status, text) in zip(script, answers, strict=False):
         inspection.record_response(session.id, entry.question_id, ResponsePatch(status=status, text=text, answered_by="Jonas Brandt"))
     deficient = script[2]
     inspection.raise_finding(
-        session.id, title="Audit trails of the LIMS are not reviewed", grade=Grade.MAJOR, severity=4, occurrence=3, detectability=4,
-        text="Data must be reviewed, including audit trails. Specifically, no LIMS audit-trail review was performed for batches 24-031 to 24-047.",
+        session.id, title="qPCR run files are not treated as raw data or reviewed", grade=Grade.MAJOR, severity=4, occurrence=3, detectability=4,
+        text="Raw data must be defined and reviewed. Specifically, the qPCR run files for lots 24-031 to 24-047 were not reviewed; only the printouts were signed.",
         question_ids=[deficient.question_id],
     )
     inspection.raise_finding(
         session.id, title="Late QA signature of monthly trend reports", grade=Grade.MINOR, severity=2, occurrence=3, detectability=2,
         question_ids=[script[1].question_id],
     )
-    inspection.request_document(session.id, "Deviation log 2024", question_id=script[0].question_id, due_minutes=30)
-    inspection.request_document(session.id, "LIMS audit-trail review SOP", question_id=deficient.question_id, due_minutes=1)
+    from datetime import UTC, datetime, timedelta
+
+    from mockinspect.domain.session import DocumentRequestStatus, RequestPatch
+
+    now = datetime.now(UTC)
+    delivered = inspection.request_document(session.id, "Deviation log 2024", question_id=script[0].question_id, due_minutes=30)
+    inspection.update_document_request(delivered.id, RequestPatch(status=DocumentRequestStatus.DELIVERED, delivered_at=now))
+    overdue = inspection.request_document(session.id, "Data map of the qPCR instrument", question_id=deficient.question_id, due_minutes=30)
+    inspection.update_document_request(overdue.id, RequestPatch(due_at=now - timedelta(minutes=5)))
+    inspection.request_document(session.id, "Audit-trail review records, last three lots", question_id=deficient.question_id, due_minutes=30)
     window = MainWindow(services, Settings.load())
     window.resize(1440, 900)
     window.show()

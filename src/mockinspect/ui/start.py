@@ -73,6 +73,12 @@ class QuestionRow:
         ).lower()
 
 
+def citation_text(citation: Any) -> str:
+    """``EU-GMP-Annex-11 §9 (note)`` from a bank citation."""
+    text = " ".join(part for part in (citation.doc, citation.clause) if part)
+    return f"{text} ({citation.note})" if citation.note else text
+
+
 def question_html(row: QuestionRow) -> str:
     q = row.question
 
@@ -88,7 +94,7 @@ def question_html(row: QuestionRow) -> str:
         f"<h4>{tr('Guidance')}</h4><p>{html.escape(q.guidance)}</p>"
         f"<h4>{tr('Key points')}</h4>{items([k.text for k in q.key_points])}"
         f"<h4>{tr('Expected evidence')}</h4>{items([e.what for e in q.expected_evidence])}"
-        f"<h4>{tr('Citations')}</h4>{items([str(c) for c in q.citations])}"
+        f"<h4>{tr('Citations')}</h4>{items([citation_text(c) for c in q.citations])}"
         f"<p class='muted'>{tr('Default grade')}: {html.escape(q.default_grade.value)}</p>"
     )
 
@@ -143,7 +149,12 @@ class BankBrowser(QWidget):
         self.table.resizeColumnToContents(0)
         self.table.resizeColumnToContents(1)
         self.status.setText(
-            tr("{q} questions in {b} banks, {s} scenarios", q=len(rows), b=len(catalogue.banks), s=len(catalogue.scenarios))
+            tr(
+                "{q} questions in {b} {banks}, {s} {scenarios}",
+                q=len(rows), b=len(catalogue.banks), s=len(catalogue.scenarios),
+                banks=tr("bank") if len(catalogue.banks) == 1 else tr("banks"),
+                scenarios=tr("scenario") if len(catalogue.scenarios) == 1 else tr("scenarios"),
+            )
         )
 
     def _filter(self, text: str) -> None:

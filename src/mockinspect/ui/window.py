@@ -13,13 +13,19 @@ from PySide6.QtWidgets import QInputDialog, QLabel, QMainWindow, QStackedWidget,
 from mockinspect.errors import UserError
 from mockinspect.paths import user_config_dir
 from mockinspect.services import Services
-from mockinspect.services.banks import BankService
 from mockinspect.settings import Settings
-from mockinspect.ui.common import AppSignals, ask, guarded, run_op, show_error, tr
+from mockinspect.ui.common import AppSignals, ask, collect_garbage_on_gui_thread, guarded, run_op, show_error, tr
 from mockinspect.ui.interview import InterviewScreen
 from mockinspect.ui.start import StartScreen
 from mockinspect.ui.style import apply_style
 from mockinspect.ui.wizard import NewSessionDialog
+
+
+def load_catalogue() -> Any:
+    """The banks and scenarios found (bundled and the user's); imported late, off the start-up path."""
+    from mockinspect.services.banks import BankService
+
+    return BankService().catalogue()
 
 
 def ask_text(parent: QWidget | None, title: str, label: str) -> str | None:
@@ -41,6 +47,7 @@ class MainWindow(QMainWindow):
     def __init__(self, services: Services, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         apply_style()
+        self.gc_timer = collect_garbage_on_gui_thread(self)
         self.services = services
         self.settings = settings
         self.signals = AppSignals()
@@ -66,7 +73,7 @@ class MainWindow(QMainWindow):
         if not self.restoreGeometry(self.geometry_store.value("geometry", b"")):  # type: ignore[arg-type]
             self.resize(1360, 840)
         self.start.refresh()
-        run_op(lambda: BankService().catalogue(), success=self._catalogue_loaded, parent=self)
+        run_op(load_catalogue, success=self._catalogue_loaded, parent=self)
 
     # -- menus ----------------------------------------------------------------------------------
 
@@ -118,7 +125,7 @@ class MainWindow(QMainWindow):
 
     def catalogue(self) -> Any:
         if self._catalogue is None:
-            self._catalogue = BankService().catalogue()
+            self._catalogue = load_catalogue()
             self.start.browser.set_catalogue(self._catalogue)
         return self._catalogue
 
@@ -252,8 +259,8 @@ class MainWindow(QMainWindow):
         rows = [
             ("Ctrl+N", tr("New session")), ("Ctrl+Shift+S", tr("Back to sessions")),
             ("Ctrl+K", tr("Jump to a question by id or words")), ("Ctrl+Return / Alt+Right", tr("Record and go to the next question")),
-            ("Ctrl+Shift+Return / Alt+Left", tr("Previous question")), ("Alt+C, O, D, N, F", tr("Compliant, observation, deficient, N/A, deferred")),
-            ("C O D N F", tr("The same, with the agenda focused")), ("Ctrl+E / Ctrl+G", tr("Focus the answer / the agenda")),
+            ("Ctrl+Shift+Return / Alt+Left", tr("Previous question")), ("Alt+C, O, D, N, R", tr("Compliant, observation, deficient, N/A, deferred")),
+            ("C O D N R", tr("The same, with the agenda focused")), ("Ctrl+E / Ctrl+G", tr("Focus the answer / the agenda")),
             ("Ctrl+I", tr("Show intent and guidance")), ("Ctrl+Shift+F", tr("Raise a finding from this answer")),
             ("Ctrl+R", tr("Request the next expected record")), ("Ctrl+L", tr("Link a URL as evidence")),
             ("Ctrl+1 / 2 / 3", tr("Evidence, requests, findings")), ("Ctrl+Z / Ctrl+Shift+Z", tr("Undo / redo a status, finding")),

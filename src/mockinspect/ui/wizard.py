@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from mockinspect.domain.session import Participant
 from mockinspect.errors import UserError
-from mockinspect.services import Services
+from mockinspect.services import Services, rules
 from mockinspect.ui.common import show_error, tr
 
 
@@ -87,6 +87,7 @@ class NewSessionDialog(QDialog):
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.create_button = self.buttons.addButton(tr("Start inspection"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.create_button.setDefault(True)
+        self.create_button.setObjectName("primary")
         self.buttons.accepted.connect(self.create_session)
         self.buttons.rejected.connect(self.reject)
         self.scenario.currentIndexChanged.connect(self._describe)
@@ -108,9 +109,13 @@ class NewSessionDialog(QDialog):
         titles = {a.id: a.title for b in self.catalogue.banks_for(scenario) for a in b.areas}
         areas = ", ".join(dict.fromkeys(titles.get(a, a) for s in scenario.agenda for a in s.areas))
         days = max(s.day for s in scenario.agenda)
+        try:
+            persona = rules.persona_rules(scenario.persona.value).title
+        except UserError:
+            persona = scenario.persona.value
         self.about.setText(
-            f"<p>{html.escape(scenario.description or '')}</p>"
-            f"<p><b>{tr('Inspector')}:</b> {html.escape(scenario.persona.value)} &nbsp; "
+            f"<p style='margin-top:0'>{html.escape(scenario.description or '')}</p>"
+            f"<p><b>{tr('Inspector')}:</b> {html.escape(persona)} &nbsp; "
             f"<b>{tr('Questions')}:</b> {count} &nbsp; <b>{tr('Days')}:</b> {days}</p>"
             f"<p><b>{tr('Areas')}:</b> {html.escape(areas)}</p>"
         )

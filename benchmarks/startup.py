@@ -1,0 +1,54 @@
+"""Start-up: process start to the main window shown (offscreen), against a bare PySide6 script
+that shows an empty QMainWindow; runs interleaved in the same run."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import median, p99, result
+
+RUNS = 12
+BARE = (
+    "from PySide6.QtCore import QTimer\n"
+    "from PySide6.QtWidgets import QApplication, QMainWindow\n"
+    "app = QApplication([])\nw = QMainWindow()\nw.resize(1360, 840)\nw.show()\n"
+    "app.processEvents()\nimport time\nprint(f'shown {time.time()}', flush=True)\n"
+    "QTimer.singleShot(0, w.close)\napp.exec()\n"
+)
+OURS = "import sys\nfrom mockinspect.app import main\nsys.exit(main([]))\n"
+
+
+def run(code: str, env: dict[str, str]) -> float:
+    """Seconds from spawning the process to its window shown (the child prints the moment)."""
+    start = time.time()
+    done = subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True)
+    shown = next(line for line in done.stdout.splitlines() if line.startswith("shown "))
+    return float(shown.split()[1]) - start
+
+
+def main() -> None:
+    home = Path(tempfile.mkdtemp(prefix="mockinspect-bench-"))
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", MOCKINSPECT_QUIT_WHEN_SHOWN="1")
+    for name in ("DATA", "CACHE", "CONFIG"):
+        (home / name.lower()).mkdir()
+        env[f"MOCKINSPECT_{name}_DIR"] = str(home / name.lower())
+    env["MOCKINSPECT_DB"] = str(home / "data" / "mockinspect.db")
+    run(OURS, env)  # the first start creates the database; warm both once
+    run(BARE, env)
+    bare, ours = [], []
+    for _ in range(RUNS):
+        bare.append(run(BARE, env))
+        ours.append(run(OURS, env))
+    print(f"bare PySide6 window: median {median(bare) * 1000:.0f} ms, p99 {p99(bare) * 1000:.0f} ms")
+    print(f"mockinspect window:  median {median(ours) * 1000:.0f} ms, p99 {p99(ours) * 1000:.0f} ms")
+    result("startup", median(ours) / median(bare), 2.0)
+
+
+if __name__ == "__main__":
+    main()
