@@ -24,12 +24,13 @@ BARE = (
 OURS = "import sys\nfrom mockinspect.app import main\nsys.exit(main([]))\n"
 
 
-def run(code: str, env: dict[str, str]) -> float:
-    """Seconds from spawning the process to its window shown (the child prints the moment)."""
+def run(code: str, env: dict[str, str], what: str = "shown") -> float:
+    """Seconds from spawning the process to its window shown, or to the sessions listed
+    (``ready``); the child prints the moment."""
     start = time.time()
     done = subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True)
-    shown = next(line for line in done.stdout.splitlines() if line.startswith("shown "))
-    return float(shown.split()[1]) - start
+    lines = {line.split()[0]: float(line.split()[1]) for line in done.stdout.splitlines() if line.split()[0] in ("shown", "ready")}
+    return lines.get(what, lines["shown"]) - start
 
 
 def main() -> None:
@@ -41,12 +42,15 @@ def main() -> None:
     env["MOCKINSPECT_DB"] = str(home / "data" / "mockinspect.db")
     run(OURS, env)  # the first start creates the database; warm both once
     run(BARE, env)
-    bare, ours = [], []
+    bare, ours, ready = [], [], []
     for _ in range(RUNS):
         bare.append(run(BARE, env))
         ours.append(run(OURS, env))
-    print(f"bare PySide6 window: median {median(bare) * 1000:.0f} ms, p99 {p99(bare) * 1000:.0f} ms")
-    print(f"mockinspect window:  median {median(ours) * 1000:.0f} ms, p99 {p99(ours) * 1000:.0f} ms")
+        ready.append(run(OURS, env, "ready"))
+    print(f"bare PySide6 window:        median {median(bare) * 1000:.0f} ms, p99 {p99(bare) * 1000:.0f} ms")
+    print(f"mockinspect window shown:   median {median(ours) * 1000:.0f} ms, p99 {p99(ours) * 1000:.0f} ms")
+    print(f"mockinspect sessions shown: median {median(ready) * 1000:.0f} ms, p99 {p99(ready) * 1000:.0f} ms"
+          f" ({median(ready) / median(bare):.2f}x the bare window)")
     result("startup", median(ours) / median(bare), 2.0)
 
 

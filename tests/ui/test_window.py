@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPointF, Qt, QThreadPool, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 
@@ -266,3 +266,23 @@ def test_the_real_command_without_a_display_says_so_in_one_line(tmp_path):
     assert done.returncode == 1
     assert done.stderr.strip().count("\n") == 0 and "no display" in done.stderr
     assert not (tmp_path / "never.db").exists()
+
+
+def test_the_window_shows_before_the_database_and_never_an_old_list(qtbot, services, asked):
+    win = MainWindow()
+    qtbot.addWidget(win)
+    assert win.stack.currentWidget() is win.opening and not win.menuBar().isEnabled()
+    services.inspection.create_session(*_bundled_scenario(), site="Site opened later")
+    win.attach(services, Settings(user_name="Ann Auditor"))
+    assert win.stack.currentWidget() is win.start and win.menuBar().isEnabled()
+    assert win.start.model.rowCount() == 1
+    win.close()
+    QThreadPool.globalInstance().waitForDone(5000)
+
+
+def _bundled_scenario():
+    from mockinspect.ui.window import load_catalogue
+
+    catalogue = load_catalogue()
+    scenario = catalogue.scenario(sorted(catalogue.scenarios)[0])
+    return scenario, catalogue.banks_for(scenario)

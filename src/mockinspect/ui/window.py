@@ -4,7 +4,7 @@ and its shortcut, geometry kept in QSettings, undo/redo, finish and reopen, trai
 from __future__ import annotations
 
 import html
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -12,13 +12,13 @@ from PySide6.QtWidgets import QInputDialog, QLabel, QMainWindow, QStackedWidget,
 
 from mockinspect.errors import UserError
 from mockinspect.paths import user_config_dir
-from mockinspect.services import Services
-from mockinspect.settings import Settings
 from mockinspect.ui.common import AppSignals, ask, collect_garbage_on_gui_thread, guarded, run_op, show_error, tr
-from mockinspect.ui.interview import InterviewScreen
-from mockinspect.ui.start import StartScreen
 from mockinspect.ui.style import apply_style
-from mockinspect.ui.wizard import NewSessionDialog
+
+if TYPE_CHECKING:  # the screens import the core (SQLAlchemy, pydantic): after the window is shown
+    from mockinspect.services import Services
+    from mockinspect.settings import Settings
+    from mockinspect.ui.interview import InterviewScreen
 
 
 def load_catalogue() -> Any:
@@ -44,34 +44,51 @@ class MainWindow(QMainWindow):
     ask_text = staticmethod(ask_text)
     dialog_hook: Any = None  # tests: a function(dialog) -> bool that fills and accepts it
 
-    def __init__(self, services: Services, settings: Settings, parent: QWidget | None = None) -> None:
+    def __init__(self, services: Services | None = None, settings: Settings | None = None, parent: QWidget | None = None) -> None:
+        """Without services the window shows "Opening the database..." until ``attach``:
+        ``main`` shows it first and opens the database after (never a stale list)."""
         super().__init__(parent)
         apply_style()
         self.gc_timer = collect_garbage_on_gui_thread(self)
-        self.services = services
-        self.settings = settings
         self.signals = AppSignals()
-        self._stop_listening = services.inspection.listen(self.signals.bridge)
+        self._stop_listening: Any = lambda: None
         self._catalogue: Any = None
         self.interview: InterviewScreen | None = None
         self.setWindowTitle("mockinspect")
         self.stack = QStackedWidget()
+        self.opening = QLabel(tr("Opening the database…"))
+        self.opening.setObjectName("muted")
+        self.opening.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.stack.addWidget(self.opening)
+        self.setCentralWidget(self.stack)
+        self.signals.session_changed.connect(self._on_signals_session_changed)
+        self._build_menus()
+        self.menuBar().setEnabled(False)
+        self.geometry_store = QSettings(str(user_config_dir() / "window.ini"), QSettings.Format.IniFormat)
+        if not self.restoreGeometry(self.geometry_store.value("geometry", b"")):  # type: ignore[arg-type]
+            self.resize(1360, 840)
+        if services is not None and settings is not None:
+            self.attach(services, settings)
+
+    def attach(self, services: Services, settings: Settings) -> None:
+        """Show the sessions of the database just opened; load the banks on a worker."""
+        from mockinspect.ui.start import StartScreen
+
+        self.services = services
+        self.settings = settings
+        self._stop_listening = services.inspection.listen(self.signals.bridge)
         self.start = StartScreen(services)
         self.start.new_requested.connect(self.new_session)
         self.start.session_opened.connect(self.open_session)
         self.stack.addWidget(self.start)
-        self.setCentralWidget(self.stack)
-        self.signals.session_changed.connect(self._on_signals_session_changed)
+        self.stack.setCurrentWidget(self.start)
+        self.menuBar().setEnabled(True)
         self.read_only_label = QLabel(tr("Read-only: another mockinspect is writing to this database"))
         self.read_only_label.setObjectName("warning")
         if services.db.mode == "read":
             self.statusBar().addPermanentWidget(self.read_only_label)
         for notice in services.db.notices:
             self.statusBar().showMessage(notice)
-        self._build_menus()
-        self.geometry_store = QSettings(str(user_config_dir() / "window.ini"), QSettings.Format.IniFormat)
-        if not self.restoreGeometry(self.geometry_store.value("geometry", b"")):  # type: ignore[arg-type]
-            self.resize(1360, 840)
         self.start.refresh()
         run_op(load_catalogue, success=self._catalogue_loaded, parent=self)
 
@@ -140,6 +157,8 @@ class MainWindow(QMainWindow):
         except UserError as exc:
             show_error(self, str(exc))
             return
+        from mockinspect.ui.wizard import NewSessionDialog
+
         dialog = NewSessionDialog(self.services, catalogue, self.settings.user_name, self)
         dialog.session_created.connect(self.open_session)
         if MainWindow.dialog_hook is not None:
@@ -148,6 +167,8 @@ class MainWindow(QMainWindow):
             dialog.exec()
 
     def open_session(self, session_id: str) -> None:
+        from mockinspect.ui.interview import InterviewScreen
+
         self.close_interview()
         with guarded(self):
             screen = InterviewScreen(
@@ -271,6 +292,9 @@ class MainWindow(QMainWindow):
     # -- closing ----------------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not hasattr(self, "services"):  # closed while the database was opening
+            super().closeEvent(event)
+            return
         self.close_interview()
         self.geometry_store.setValue("geometry", self.saveGeometry())
         self.geometry_store.sync()
