@@ -179,13 +179,18 @@ def test_finding_moves_the_heat_map_and_outcome_and_undo_removes_it(qtbot, windo
     assert screen.findings.heatmap.count(5, 4) == 0
 
 
-def test_undo_a_status(qtbot, window, services):
+def test_undo_a_status_and_see_it_in_the_history(qtbot, window, services, qtmodeltester):
     screen = create_through_wizard(qtbot, window)
     qid = screen.current.question_id
     screen.set_status(ResponseStatus.COMPLIANT)
     screen.set_status(ResponseStatus.DEFICIENT)
     window.undo()
     assert services.inspection.response(screen.session_id, qid).status is ResponseStatus.COMPLIANT
+    history = screen.history_model
+    qtmodeltester.check(history)
+    assert history.rowCount() >= 3
+    newest = history.row_object(0)
+    assert newest.reason == "undo" and "deficient → compliant" in history.data(history.index(0, 2))
     window.redo()
     assert services.inspection.response(screen.session_id, qid).status is ResponseStatus.DEFICIENT
 
@@ -286,3 +291,13 @@ def _bundled_scenario():
     catalogue = load_catalogue()
     scenario = catalogue.scenario(sorted(catalogue.scenarios)[0])
     return scenario, catalogue.banks_for(scenario)
+
+
+def test_a_change_made_elsewhere_shows_in_the_open_answer(qtbot, window, services):
+    from mockinspect.domain.session import ResponsePatch
+
+    screen = create_through_wizard(qtbot, window)
+    qid = screen.current.question_id
+    services.inspection.record_response(screen.session_id, qid, ResponsePatch(notes="from the command line"))
+    qtbot.waitUntil(lambda: screen.notes.toPlainText() == "from the command line", timeout=3000)
+    assert screen.history_model.rowCount() == 1

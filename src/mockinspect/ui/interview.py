@@ -14,6 +14,7 @@ Signals:
 from __future__ import annotations
 
 import html
+import json
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -99,6 +100,23 @@ def size_text(size: int | None) -> str:
 
 def local_time(moment: datetime | None) -> str:
     return moment.astimezone().strftime("%H:%M") if moment else ""
+
+
+def history_change(record: Any) -> str:
+    """``status: compliant → deficient``, or ``created`` / ``deleted`` for a whole record."""
+    action = str(getattr(record.action, "value", record.action))
+    if not record.field:
+        return tr("recorded") if action == "create" else tr(action)
+
+    def short(value: str | None) -> str:
+        try:
+            decoded = json.loads(value) if value else None
+        except ValueError:
+            decoded = value
+        text = "" if decoded is None else str(decoded)
+        return (text[:40] + "…") if len(text) > 40 else (text or "–")
+
+    return f"{record.field}: {short(record.old_value)} → {short(record.new_value)}"
 
 
 class SetStatus(QUndoCommand):
@@ -382,6 +400,7 @@ class InterviewScreen(QWidget):
         self.findings.raise_requested.connect(self.raise_finding)
         self.findings.edit_requested.connect(self.edit_finding)
         self.side.addTab(self.findings, icon("finding"), tr("Findings"))
+        self.side.addTab(self._build_history(), tr("History"))
 
         self.splitter = QSplitter()
         self.splitter.setObjectName("interviewSplitter")
@@ -411,6 +430,7 @@ class InterviewScreen(QWidget):
         shortcut("Ctrl+1", lambda: self.side.setCurrentIndex(0))
         shortcut("Ctrl+2", lambda: self.side.setCurrentIndex(1))
         shortcut("Ctrl+3", lambda: self.side.setCurrentIndex(2))
+        shortcut("Ctrl+4", lambda: self.side.setCurrentIndex(3))
         shortcut("Ctrl+E", lambda: self.answer.setFocus())
         shortcut("Ctrl+G", lambda: self.tree.setFocus())
         self.header.setText(
@@ -462,6 +482,43 @@ class InterviewScreen(QWidget):
         layout.addWidget(self.evidence_table, 1)
         layout.addLayout(buttons)
         return page
+
+    def _build_history(self) -> QWidget:
+        """The audit-trail records of the current answer: who, when, field, old → new, reason."""
+        self.history_model: RowsModel[Any] = RowsModel(
+            [
+                Column(tr("When"), lambda t: datetime.fromisoformat(t.at).astimezone().strftime("%d %b %H:%M:%S")),
+                Column(tr("Who"), lambda t: t.who),
+                Column(tr("Change"), history_change, tooltip=lambda t: f"{t.old_value or ''} → {t.new_value or ''}"),
+                Column(tr("Reason"), lambda t: t.reason or ""),
+            ],
+            self,
+        )
+        self.history_table = QTableView()
+        self.history_table.setAccessibleName(tr("History of this answer"))
+        self.history_table.setModel(self.history_model)
+        self.history_table.verticalHeader().hide()
+        self.history_table.setWordWrap(False)
+        header = self.history_table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        note = QLabel(tr("Every recorded change to this answer, from the audit trail (drafts are not recorded)."))
+        note.setObjectName("muted")
+        note.setWordWrap(True)
+        layout.addWidget(note)
+        layout.addWidget(self.history_table, 1)
+        return page
+
+    def refresh_history(self) -> None:
+        rid = self._current_response_id()
+        if rid is None:
+            self.history_model.set_rows([])
+            return
+        with guarded(self):
+            records = self.services.trail.history(session_id=self.session_id, entity="response", entity_id=str(rid))
+            self.history_model.set_rows(list(reversed(records)))
 
     def _build_requests(self) -> QWidget:
         self.request_model: RowsModel[DocumentRequest] = RowsModel(
@@ -816,6 +873,12 @@ class InterviewScreen(QWidget):
         if changes.origin is self or self.session_id not in changes.session_ids:
             return
         self.reload()
+        if self.current is not None and self.current.question_id not in self._dirty:
+            self._loading = True  # nothing typed here is waiting: show the answer as now recorded
+            try:
+                self._show_question()
+            finally:
+                self._loading = False
 
     # -- evidence ------------------------------------------------------------------------------
 
@@ -826,6 +889,7 @@ class InterviewScreen(QWidget):
         return response.id if response else None
 
     def refresh_evidence(self) -> None:
+        self.refresh_history()
         rid = self._current_response_id()
         self.evidence_model.set_rows([e for e in self.snap.evidence if rid is not None and e.response_id == rid])
 

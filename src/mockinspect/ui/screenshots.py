@@ -106,6 +106,10 @@ def main(out: Path) -> int:
     screen.side.setCurrentIndex(2)
     settle()
     window.grab().save(str(out / "findings.png"))
+    inspection.record_response(session.id, script[2].question_id, ResponsePatch(notes="Ask QC for the data map on day 2."), reason="note after the interview")
+    screen.side.setCurrentIndex(3)
+    settle()
+    window.grab().save(str(out / "history.png"))
     window.close()
     services.close()
     return 0
