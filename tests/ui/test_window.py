@@ -301,3 +301,13 @@ def test_a_change_made_elsewhere_shows_in_the_open_answer(qtbot, window, service
     services.inspection.record_response(screen.session_id, qid, ResponsePatch(notes="from the command line"))
     qtbot.waitUntil(lambda: screen.notes.toPlainText() == "from the command line", timeout=3000)
     assert screen.history_model.rowCount() == 1
+
+
+def test_export_the_pdf_report_off_the_gui_thread(qtbot, window, tmp_path, monkeypatch):
+    screen = create_through_wizard(qtbot, window, site="Prüfstelle Süd & <Co>")
+    screen.set_status(ResponseStatus.DEFICIENT)
+    target = tmp_path / "report.pdf"
+    monkeypatch.setattr(MainWindow, "ask_save_path", staticmethod(lambda *_a: str(target)))
+    with qtbot.waitSignal(window.report_exported, timeout=30000):
+        qtbot.keyClick(screen.answer, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    assert target.read_bytes().startswith(b"%PDF")

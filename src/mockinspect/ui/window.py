@@ -4,15 +4,25 @@ and its shortcut, geometry kept in QSettings, undo/redo, finish and reopen, trai
 from __future__ import annotations
 
 import html
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QInputDialog, QLabel, QMainWindow, QStackedWidget, QWidget
 
 from mockinspect.errors import UserError
 from mockinspect.paths import user_config_dir
-from mockinspect.ui.common import AppSignals, ask, collect_garbage_on_gui_thread, guarded, run_op, show_error, tr
+from mockinspect.ui.common import (
+    AppSignals,
+    ask,
+    collect_garbage_on_gui_thread,
+    guarded,
+    report_unexpected,
+    run_op,
+    show_error,
+    tr,
+)
 from mockinspect.ui.style import apply_style
 
 if TYPE_CHECKING:  # the screens import the core (SQLAlchemy, pydantic): after the window is shown
@@ -28,6 +38,14 @@ def load_catalogue() -> Any:
     return BankService().catalogue()
 
 
+def ask_save_path(parent: QWidget | None, suggested: str) -> str | None:
+    """Where to write the report, or None if cancelled (tests replace ``MainWindow.ask_save_path``)."""
+    from PySide6.QtWidgets import QFileDialog
+
+    path, _filter = QFileDialog.getSaveFileName(parent, tr("Export the report"), suggested, tr("PDF files (*.pdf)"))
+    return path or None
+
+
 def ask_text(parent: QWidget | None, title: str, label: str) -> str | None:
     """A one-line answer, or None if cancelled (tests replace ``MainWindow.ask_text``)."""
     text, ok = QInputDialog.getText(parent, title, label)
@@ -41,7 +59,9 @@ class MainWindow(QMainWindow):
     ``signals`` (AppSignals), ``catalogue_loaded`` via ``signals``.
     """
 
+    report_exported = Signal(str)
     ask_text = staticmethod(ask_text)
+    ask_save_path = staticmethod(ask_save_path)
     dialog_hook: Any = None  # tests: a function(dialog) -> bool that fills and accepts it
 
     def __init__(self, services: Services | None = None, settings: Settings | None = None, parent: QWidget | None = None) -> None:
@@ -107,6 +127,7 @@ class MainWindow(QMainWindow):
         file = bar.addMenu(tr("&File"))
         self._action(file, tr("&New session…"), self.new_session, "Ctrl+N")
         self._action(file, tr("&Sessions"), self.show_start, "Ctrl+Shift+S")
+        self._action(file, tr("&Export PDF report…"), self.export_pdf, "Ctrl+P")
         file.addSeparator()
         self._action(file, tr("&Quit"), self.close, QKeySequence.StandardKey.Quit)
         edit = bar.addMenu(tr("&Edit"))
@@ -265,6 +286,38 @@ class MainWindow(QMainWindow):
             screen.reload()
             self.statusBar().showMessage(tr("Session reopened"), 5000)
 
+    def export_pdf(self) -> None:
+        """The report model is read here (one snapshot); the PDF is laid out and written on a worker."""
+        screen = self.interview
+        if screen is None:
+            self.statusBar().showMessage(tr("Open a session to export its report"), 5000)
+            return
+        screen.flush()
+        session = screen.snap.session
+        suggested = str(Path.home() / f"{session.site} {session.started_at:%Y-%m-%d}.pdf".replace("/", "-"))
+        target = MainWindow.ask_save_path(self, suggested)
+        if not target:
+            return
+        from mockinspect.services.report import ReportService, write_pdf
+
+        company = str(getattr(self.settings, "company_name", "") or "")
+        with guarded(self):
+            model = ReportService(self.services.inspection, company=company).build(screen.session_id)
+            self.statusBar().showMessage(tr("Writing the report…"))
+            path = Path(target)
+            run_op(lambda: write_pdf(model, path), success=lambda _r: self._exported(path), failure=self._export_failed, parent=self)
+
+    def _exported(self, path: Path) -> None:
+        self.statusBar().showMessage(tr("Report written: {path}", path=path), 10000)
+        self.report_exported.emit(str(path))
+
+    def _export_failed(self, exc: BaseException) -> None:
+        self.statusBar().clearMessage()
+        if isinstance(exc, UserError):
+            show_error(self, str(exc))
+        else:
+            report_unexpected(type(exc), exc, exc.__traceback__)
+
     def verify_trail(self) -> None:
         self.statusBar().showMessage(tr("Checking the audit trail…"))
         with guarded(self):
@@ -278,7 +331,7 @@ class MainWindow(QMainWindow):
 
     def show_shortcuts(self) -> None:
         rows = [
-            ("Ctrl+N", tr("New session")), ("Ctrl+Shift+S", tr("Back to sessions")),
+            ("Ctrl+N", tr("New session")), ("Ctrl+P", tr("Export the PDF report")), ("Ctrl+Shift+S", tr("Back to sessions")),
             ("Ctrl+K", tr("Jump to a question by id or words")), ("Ctrl+Return / Alt+Right", tr("Record and go to the next question")),
             ("Ctrl+Shift+Return / Alt+Left", tr("Previous question")), ("Alt+C, O, D, N, R", tr("Compliant, observation, deficient, N/A, deferred")),
             ("C O D N R", tr("The same, with the agenda focused")), ("Ctrl+E / Ctrl+G", tr("Focus the answer / the agenda")),
