@@ -21,6 +21,7 @@ def test_settings_round_trip_and_keep_keys_of_a_newer_version():
         "user_name": "Ann Auditor",
         "language": "en",
         "company_name": "",
+        "company_logo": None,
         "autosave_seconds": 1.0,
         "theme": "dark",
         "report": {"logo": "x.png"},

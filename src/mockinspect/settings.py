@@ -43,6 +43,12 @@ class Settings(BaseModel):
     company_name: str = Field(
         "", max_length=200, title="Company name", description="Printed on the report's cover, header and sign-off."
     )
+    company_logo: str | None = Field(
+        None,
+        max_length=4096,
+        title="Company logo",
+        description="A PNG or JPEG file (its path) printed on the report's cover; none prints the name only.",
+    )
     autosave_seconds: float = Field(
         1.0,
         gt=0,
