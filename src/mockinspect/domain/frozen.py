@@ -42,17 +42,36 @@ def _texts(value: Any) -> tuple[str, ...]:
 class FrozenKeyPoint:
     id: str
     text: str
+    # Groups of alternative words (bank format 2); training mode's matcher reads them.
+    terms: tuple[tuple[str, ...], ...] = ()
 
 
-def _key_points(value: Any) -> tuple[FrozenKeyPoint, ...]:
+def _terms(value: Any) -> tuple[tuple[str, ...], ...]:
+    """``[[a, b], [c]]`` as tuples; anything else (an older format, a damaged row) is no terms."""
+    if not isinstance(value, list | tuple):
+        return ()
+    groups = (tuple(_text(t) for t in g if _text(t).strip()) for g in value if isinstance(g, list | tuple))
+    return tuple(g for g in groups if g)
+
+
+def _key_points(value: Any, terms: Any = None) -> tuple[FrozenKeyPoint, ...]:
+    by_id = terms if isinstance(terms, Mapping) else {}  # the authoring form: terms beside the points
     if isinstance(value, Mapping):  # the compact form: {id: text}
-        return tuple(FrozenKeyPoint(_text(k), _text(v if not isinstance(v, Mapping) else v.get("text"))) for k, v in value.items())
+        return tuple(
+            FrozenKeyPoint(
+                _text(k),
+                _text(v if not isinstance(v, Mapping) else v.get("text")),
+                _terms(v.get("terms") if isinstance(v, Mapping) else by_id.get(k)),
+            )
+            for k, v in value.items()
+        )
     points = []
     for i, item in enumerate(value if isinstance(value, list | tuple) else (), start=1):
         if isinstance(item, Mapping):
-            points.append(FrozenKeyPoint(_text(item.get("id", f"kp{i}")), _text(item.get("text"))))
+            kid = _text(item.get("id", f"kp{i}"))
+            points.append(FrozenKeyPoint(kid, _text(item.get("text")), _terms(item.get("terms", by_id.get(kid)))))
         else:
-            points.append(FrozenKeyPoint(f"kp{i}", _text(item)))
+            points.append(FrozenKeyPoint(f"kp{i}", _text(item), _terms(by_id.get(f"kp{i}"))))
     return tuple(points)
 
 
@@ -127,7 +146,7 @@ class FrozenQuestion:
             prompt=_text(raw.get("prompt")),
             intent=_text(raw.get("intent")),
             guidance=_text(raw.get("guidance")),
-            key_points=_key_points(raw.get("key_points")),
+            key_points=_key_points(raw.get("key_points"), raw.get("terms")),
             expected_evidence=_evidence(raw.get("expected_evidence", raw.get("evidence"))),
             citations=_citations(raw.get("citations")),
             default_grade=_grade(raw.get("default_grade", raw.get("grade"))),
