@@ -244,3 +244,25 @@ def test_a_probe_given_without_its_bank_takes_its_parents(service, bank):
     probe = next(q for q in probing.questions if q.id == "Q-1-PROBE")
     added = service.add_probe(session.id, parent.question_id, probe)
     assert (added.bank_id, added.bank_version) == (parent.bank_id, parent.bank_version)
+
+
+def test_every_write_the_window_makes_carries_its_origin(service, session):
+    from mockinspect.domain.session import EvidenceInput, EvidenceKind, FindingPatch, RequestPatch
+
+    qid = service.script(session.id)[0].question_id
+    service.record_response(session.id, qid, ResponsePatch(status="deficient"))
+    heard: list[Changes] = []
+    service.listen(heard.append)
+    link = service.attach_evidence(
+        session.id, EvidenceInput(kind=EvidenceKind.URL, url="https://qms.example/d/1"), question_id=qid, origin="w"
+    )
+    request = service.request_document(session.id, "SOP-QA-014", origin="w")
+    service.update_document_request(request.id, RequestPatch(status="delivered"), origin="w")
+    finding = service.raise_finding(session.id, title="T", grade="minor", question_ids=[qid], origin="w")
+    service.edit_finding(finding.id, FindingPatch(title="T2"), origin="w")
+    service.delete_finding(finding.id, origin="w")
+    service.delete_document_request(request.id, origin="w")
+    service.detach_evidence(link.id, origin="w")
+    assert [c.origin for c in heard] == ["w"] * 8
+    entities = [next(iter(sorted(c.entities))) for c in heard]
+    assert entities[:3] == ["evidence", "document_request", "document_request"]

@@ -392,9 +392,16 @@ class InspectionService(ServiceBase):
         return hash_evidence(item)
 
     def attach_evidence(
-        self, session_id: str, item: EvidenceInput, *, question_id: str | None = None, reason: str | None = None
+        self,
+        session_id: str,
+        item: EvidenceInput,
+        *,
+        question_id: str | None = None,
+        reason: str | None = None,
+        origin: object | None = None,
     ) -> EvidenceLink:
-        """Link evidence to the session, or to the answer to ``question_id``."""
+        """Link evidence to the session, or to the answer to ``question_id``. ``origin`` is
+        passed to the change listeners (a view skips the change it made itself)."""
         sid = check_session_id(session_id)
         values = evidence_values(item)
         with user_errors():
@@ -403,11 +410,13 @@ class InspectionService(ServiceBase):
                 response_id = self.repo.response_ids(sid, [question_id]).get(question_id)
                 if response_id is None:
                     raise UserError(tr("question {qid} has no answer in this session yet", qid=question_id))
-            return self.repo.add_evidence(sid, response_id, values, who=self.user_name, reason=reason)
+            return self.repo.add_evidence(sid, response_id, values, who=self.user_name, reason=reason, origin=origin)
 
-    def detach_evidence(self, evidence_id: int, *, reason: str | None = None) -> EvidenceLink:
+    def detach_evidence(
+        self, evidence_id: int, *, reason: str | None = None, origin: object | None = None
+    ) -> EvidenceLink:
         with user_errors():
-            return self.repo.remove_evidence(evidence_id, who=self.user_name, reason=reason)
+            return self.repo.remove_evidence(evidence_id, who=self.user_name, reason=reason, origin=origin)
 
     def evidence_link(self, evidence_id: int) -> EvidenceLink:
         with user_errors():
@@ -433,6 +442,7 @@ class InspectionService(ServiceBase):
         question_id: str | None = None,
         due_minutes: int | None = None,
         reason: str | None = None,
+        origin: object | None = None,
     ) -> DocumentRequest:
         sid = check_session_id(session_id)
         what = clean_text(description, tr("what is requested"), required=True)
@@ -446,10 +456,10 @@ class InspectionService(ServiceBase):
             due = now + timedelta(minutes=due_minutes)
         values = {"description": what, "question_id": question_id, "requested_at": now, "due_at": due}
         with user_errors():
-            return self.repo.add_document_request(sid, values, who=self.user_name, reason=reason)
+            return self.repo.add_document_request(sid, values, who=self.user_name, reason=reason, origin=origin)
 
     def update_document_request(
-        self, request_id: int, patch: RequestPatch, *, reason: str | None = None
+        self, request_id: int, patch: RequestPatch, *, reason: str | None = None, origin: object | None = None
     ) -> DocumentRequest:
         changes: dict[str, Any] = {}
         if patch.description is not UNSET:
@@ -468,11 +478,15 @@ class InspectionService(ServiceBase):
         if patch.delivered_at is not UNSET:
             changes["delivered_at"] = _aware(patch.delivered_at, tr("the delivery time"))
         with user_errors():
-            return self.repo.update_document_request(request_id, changes, who=self.user_name, reason=reason)
+            return self.repo.update_document_request(
+                request_id, changes, who=self.user_name, reason=reason, origin=origin
+            )
 
-    def delete_document_request(self, request_id: int, *, reason: str | None = None) -> DocumentRequest:
+    def delete_document_request(
+        self, request_id: int, *, reason: str | None = None, origin: object | None = None
+    ) -> DocumentRequest:
         with user_errors():
-            return self.repo.delete_document_request(request_id, who=self.user_name, reason=reason)
+            return self.repo.delete_document_request(request_id, who=self.user_name, reason=reason, origin=origin)
 
     def document_request(self, request_id: int) -> DocumentRequest:
         with user_errors():
@@ -529,6 +543,7 @@ class InspectionService(ServiceBase):
         repeat_of: int | None = None,
         systemic: bool = False,
         reason: str | None = None,
+        origin: object | None = None,
     ) -> Finding:
         sid = check_session_id(session_id)
         if not isinstance(systemic, bool):
@@ -547,7 +562,7 @@ class InspectionService(ServiceBase):
         with user_errors():
             response_ids = self._response_links(sid, question_ids)
             return self.repo.add_finding(
-                sid, values, response_ids, list(evidence_ids), who=self.user_name, reason=reason
+                sid, values, response_ids, list(evidence_ids), who=self.user_name, reason=reason, origin=origin
             )
 
     def edit_finding(
@@ -558,6 +573,7 @@ class InspectionService(ServiceBase):
         question_ids: Sequence[str] | None = None,
         evidence_ids: Sequence[int] | None = None,
         reason: str | None = None,
+        origin: object | None = None,
     ) -> Finding:
         """Change the fields the patch sets and, if given, the linked answers and evidence."""
         with user_errors():
@@ -598,6 +614,7 @@ class InspectionService(ServiceBase):
                 evidence_ids=None if evidence_ids is None else list(evidence_ids),
                 who=self.user_name,
                 reason=reason,
+                origin=origin,
             )
 
     def set_finding_status(
@@ -608,9 +625,9 @@ class InspectionService(ServiceBase):
             finding_id, FindingPatch(status=enum_value(FindingStatus, status, tr("finding status"))), reason=reason
         )
 
-    def delete_finding(self, finding_id: int, *, reason: str | None = None) -> Finding:
+    def delete_finding(self, finding_id: int, *, reason: str | None = None, origin: object | None = None) -> Finding:
         with user_errors():
-            return self.repo.delete_finding(finding_id, who=self.user_name, reason=reason)
+            return self.repo.delete_finding(finding_id, who=self.user_name, reason=reason, origin=origin)
 
     def finding(self, finding_id: int) -> Finding:
         with user_errors():

@@ -35,9 +35,15 @@ class FindingRepository:
     # -- document requests --------------------------------------------------------------
 
     def add_document_request(
-        self, session_id: str, values: Mapping[Any, Any], *, who: str, reason: str | None = None
+        self,
+        session_id: str,
+        values: Mapping[Any, Any],
+        *,
+        who: str,
+        reason: str | None = None,
+        origin: object | None = None,
     ) -> DocumentRequest:
-        with self.db.write(who, reason) as (conn, audit):
+        with self.db.write(who, reason, origin=origin) as (conn, audit):
             check_open(require_session(conn, session_id), reason)
             row: dict[str, Any] = {c.name: None for c in requests_t.columns if c.name != "id"}
             row.update(values)
@@ -49,12 +55,18 @@ class FindingRepository:
         return request_from(row)
 
     def update_document_request(
-        self, request_id: int, changes: Mapping[Any, Any], *, who: str, reason: str | None = None
+        self,
+        request_id: int,
+        changes: Mapping[Any, Any],
+        *,
+        who: str,
+        reason: str | None = None,
+        origin: object | None = None,
     ) -> DocumentRequest:
         unknown = set(changes) - set(REQUEST_FIELDS)
         if unknown:
             raise ValueError(f"cannot change {', '.join(sorted(unknown))} of a document request")
-        with self.db.write(who, reason) as (conn, audit):
+        with self.db.write(who, reason, origin=origin) as (conn, audit):
             old = conn.execute(select(requests_t).where(requests_t.c.id == request_id)).mappings().first()
             if old is None:
                 raise NotFoundError(f"no document request {request_id}")
@@ -65,8 +77,10 @@ class FindingRepository:
                 audit.updated("document_request", str(request_id), old["session_id"], old, new)
         return request_from({**old, **new})
 
-    def delete_document_request(self, request_id: int, *, who: str, reason: str | None = None) -> DocumentRequest:
-        with self.db.write(who, reason) as (conn, audit):
+    def delete_document_request(
+        self, request_id: int, *, who: str, reason: str | None = None, origin: object | None = None
+    ) -> DocumentRequest:
+        with self.db.write(who, reason, origin=origin) as (conn, audit):
             old = conn.execute(select(requests_t).where(requests_t.c.id == request_id)).mappings().first()
             if old is None:
                 raise NotFoundError(f"no document request {request_id}")
@@ -98,8 +112,9 @@ class FindingRepository:
         *,
         who: str,
         reason: str | None = None,
+        origin: object | None = None,
     ) -> Finding:
-        with self.db.write(who, reason) as (conn, audit):
+        with self.db.write(who, reason, origin=origin) as (conn, audit):
             check_open(require_session(conn, session_id), reason)
             row: dict[str, Any] = {c.name: None for c in findings_t.columns if c.name != "id"}
             row.update(values)
@@ -126,11 +141,12 @@ class FindingRepository:
         evidence_ids: Sequence[int] | None = None,
         who: str,
         reason: str | None = None,
+        origin: object | None = None,
     ) -> Finding:
         unknown = set(changes) - set(FINDING_FIELDS)
         if unknown:
             raise ValueError(f"cannot change {', '.join(sorted(unknown))} of a finding")
-        with self.db.write(who, reason) as (conn, audit):
+        with self.db.write(who, reason, origin=origin) as (conn, audit):
             old = conn.execute(select(findings_t).where(findings_t.c.id == finding_id)).mappings().first()
             if old is None:
                 raise NotFoundError(f"no finding {finding_id}")
@@ -170,9 +186,11 @@ class FindingRepository:
                 _link(conn, audit, session_id, finding_id, (), [e for e in evidence_ids if e not in current])
             return load_finding(conn, finding_id)
 
-    def delete_finding(self, finding_id: int, *, who: str, reason: str | None = None) -> Finding:
+    def delete_finding(
+        self, finding_id: int, *, who: str, reason: str | None = None, origin: object | None = None
+    ) -> Finding:
         """Remove a finding and its links (audited); a later finding that repeated it keeps no link."""
-        with self.db.write(who, reason) as (conn, audit):
+        with self.db.write(who, reason, origin=origin) as (conn, audit):
             finding = load_finding(conn, finding_id)
             row = conn.execute(select(findings_t).where(findings_t.c.id == finding_id)).mappings().one()
             check_open(require_session(conn, finding.session_id), reason)

@@ -286,8 +286,9 @@ class ResponseRepository:
         *,
         who: str,
         reason: str | None = None,
+        origin: object | None = None,
     ) -> EvidenceLink:
-        with self.db.write(who, reason) as (conn, audit):
+        with self.db.write(who, reason, origin=origin) as (conn, audit):
             check_open(require_session(conn, session_id), reason)
             if response_id is not None:
                 owner = conn.execute(
@@ -297,8 +298,10 @@ class ResponseRepository:
                     raise NotFoundError(f"no response {response_id} in session {session_id}")
             return add_evidence_row(conn, audit, session_id, response_id, item)
 
-    def remove_evidence(self, evidence_id: int, *, who: str, reason: str | None = None) -> EvidenceLink:
-        with self.db.write(who, reason) as (conn, audit):
+    def remove_evidence(
+        self, evidence_id: int, *, who: str, reason: str | None = None, origin: object | None = None
+    ) -> EvidenceLink:
+        with self.db.write(who, reason, origin=origin) as (conn, audit):
             row = conn.execute(select(evidence_t).where(evidence_t.c.id == evidence_id)).mappings().first()
             if row is None:
                 raise NotFoundError(f"no evidence link {evidence_id}")
