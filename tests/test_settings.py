@@ -23,6 +23,8 @@ def test_settings_round_trip_and_keep_keys_of_a_newer_version():
         "company_name": "",
         "company_logo": None,
         "autosave_seconds": 1.0,
+        "default_persona": None,
+        "paper_size": "auto",
         "theme": "dark",
         "report": {"logo": "x.png"},
     }
@@ -30,7 +32,13 @@ def test_settings_round_trip_and_keep_keys_of_a_newer_version():
 
 @pytest.mark.parametrize(
     ("content", "message"),
-    [("{not json", "not valid"), ('{"autosave_seconds": 30}', "not valid"), ('{"language": "english"}', "not valid")],
+    [
+        ("{not json", "not valid"),
+        ('{"autosave_seconds": 30}', "not valid"),
+        ('{"language": "english"}', "not valid"),
+        ('{"theme": "purple"}', "not valid"),
+        ('{"paper_size": "a3"}', "not valid"),
+    ],
 )
 def test_a_bad_settings_file_is_one_line(content, message):
     Settings.path().parent.mkdir(parents=True, exist_ok=True)

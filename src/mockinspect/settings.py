@@ -9,6 +9,7 @@ import getpass
 import json
 import os
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -55,6 +56,19 @@ class Settings(BaseModel):
         le=1.0,
         title="Draft save delay",
         description="Seconds of quiet typing before a draft is saved (at most 1: nothing typed is older).",
+    )
+
+    default_persona: str | None = Field(
+        None,
+        pattern=r"^[a-z][a-z0-9-]{0,39}$",
+        title="Default inspector",
+        description="The persona a new session starts with (its scenarios are offered first); none: any.",
+    )
+    paper_size: Literal["auto", "a4", "letter"] = Field(
+        "auto", title="Paper size", description="For exported reports; auto: Letter in North America, else A4."
+    )
+    theme: Literal["system", "light", "dark"] = Field(
+        "system", title="Theme", description="System follows the operating system's light or dark setting."
     )
 
     @classmethod
