@@ -18,6 +18,7 @@ from mockinspect.store.errors import (
 )
 from mockinspect.store.migrate import MigrationError
 from mockinspect.store.repositories import InspectionRepository
+from mockinspect.store.training import TrainingRepository
 
 __all__ = [
     "ConflictError",
@@ -33,4 +34,5 @@ __all__ = [
     "OpenMode",
     "ReadOnlyError",
     "StoreError",
+    "TrainingRepository",
 ]

@@ -262,9 +262,10 @@ def _scoped_rows(conn: Connection, entity: str, session_id: str | None) -> Itera
             stmt = stmt.where(table.c.id == session_id)
         elif "session_id" in table.c:
             stmt = stmt.where(table.c.session_id == session_id)
-        else:  # link tables belong to a finding
+        elif "finding_id" in table.c:  # link tables belong to a finding
             findings = findings_t
             stmt = stmt.join(findings, findings.c.id == table.c.finding_id).where(findings.c.session_id == session_id)
+        # else: rows of no one session (trainees, their review schedule): all are checked
     return conn.execute(stmt)
 
 

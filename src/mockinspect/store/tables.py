@@ -21,6 +21,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Column,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -223,6 +224,76 @@ finding_evidence_t = Table(
     Column("finding_id", Integer, ForeignKey("findings.id", ondelete="CASCADE"), primary_key=True),
     Column("evidence_id", Integer, ForeignKey("evidence.id", ondelete="CASCADE"), primary_key=True),
 )
+# Training mode: trainee profiles; which trainee a training session is for (and the inspection
+# date that caps the review schedule); each scored attempt (the scorer's ItemScore as JSON, with
+# the answer text so a later scorer can recompute it); each confirmed or overridden key point;
+# and the review schedule per trainee per question. Dates are ISO 8601 text (YYYY-MM-DD).
+trainees_t = Table(
+    "trainees",
+    metadata,
+    _id(),
+    Column("name", String(200), nullable=False, unique=True),
+    _opt("employee_id", String(80)),
+    _opt("department", String(200)),
+    _opt("role", String(200)),
+    _req("created_at", T()),
+)
+training_sessions_t = Table(
+    "training_sessions",
+    metadata,
+    Column("session_id", String(32), _session_fk(), primary_key=True),
+    Column("trainee_id", Integer, ForeignKey("trainees.id"), nullable=False, index=True),
+    _opt("inspection_date", String(10)),
+    _opt("assessor", String(200)),
+)
+training_scores_t = Table(
+    "training_scores",
+    metadata,
+    _id(),
+    _req("session_id", String(32), _session_fk()),
+    _req("question_id", String(80)),
+    _req("attempt", Integer),
+    _req("text", Text),
+    _opt("seconds", Float),
+    _req("score", JSON),
+    _req("confirmed", JSON),
+    _req("scorer_version", String(40)),
+    _req("lexicon_version", String(40)),
+    _req("scored_at", T()),
+    UniqueConstraint("session_id", "question_id", "attempt"),
+    CheckConstraint("attempt >= 1", name="attempt"),
+)
+training_overrides_t = Table(
+    "training_overrides",
+    metadata,
+    _id(),
+    Column("session_id", String(32), _session_fk(), nullable=False, index=True),
+    _req("question_id", String(80)),
+    _req("attempt", Integer),
+    _req("key_point_id", String(80)),
+    _req("from_credit", Float),
+    _req("to_credit", Float),
+    _opt("reason", Text),
+    _req("who", String(200)),
+    _req("at", T()),
+)
+training_schedule_t = Table(
+    "training_schedule",
+    metadata,
+    Column("trainee_id", Integer, ForeignKey("trainees.id", ondelete="CASCADE"), nullable=False),
+    _req("question_id", String(80)),
+    _req("ease", Float),
+    _req("interval_days", Integer),
+    _req("repetitions", Integer),
+    _req("due", String(10)),
+    _req("last_quality", Integer),
+    _req("reviewed_at", T()),
+    _opt("last_session_id", String(32)),  # no foreign key: the schedule outlives a session
+    _opt("attempt", Integer),
+    _opt("previous", JSON),  # the schedule before the last review (None: the first review)
+    PrimaryKeyConstraint("trainee_id", "question_id"),
+)
+
 # The append-only audit trail; each record carries the hash of the one before.
 trail_t = Table(
     "audit_trail",
@@ -256,6 +327,11 @@ AUDITED: dict[str, tuple[Table, tuple[str, ...]]] = {
     "finding": (findings_t, ("id",)),
     "finding_response": (finding_responses_t, ("finding_id", "response_id")),
     "finding_evidence": (finding_evidence_t, ("finding_id", "evidence_id")),
+    "trainee": (trainees_t, ("id",)),
+    "training_session": (training_sessions_t, ("session_id",)),
+    "training_score": (training_scores_t, ("id",)),
+    "training_override": (training_overrides_t, ("id",)),
+    "training_schedule": (training_schedule_t, ("trainee_id", "question_id")),
 }
 NOT_AUDITED_COLUMNS = frozenset({"updated_at"})
 
