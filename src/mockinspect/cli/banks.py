@@ -1,4 +1,4 @@
-"""``mockinspect bank validate|list|schema``."""
+"""``mockinspect bank validate|list|coverage|schema|migrate|new-id|export|import``."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 from types import ModuleType
 
 from mockinspect.cli import extra_bank_dirs, wants_json
-from mockinspect.cli.output import print_json, print_table
+from mockinspect.cli.output import echo, print_json, print_table
 from mockinspect.domain.bank import Bank
 from mockinspect.i18n import tr
 from mockinspect.services.banks import BankService
@@ -18,7 +18,9 @@ from mockinspect.services.errors import UserError
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
     bank = sub.add_parser(
-        "bank", parents=[common], help=tr("question banks: validate, list, schema, migrate, new-id, export, import")
+        "bank",
+        parents=[common],
+        help=tr("question banks: validate, list, coverage, schema, migrate, new-id, export, import"),
     )
     bank_sub = bank.add_subparsers(dest="bank_command", metavar="COMMAND")
     bank.set_defaults(handler=lambda args: _help(bank))
@@ -32,13 +34,29 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     listing = bank_sub.add_parser("list", parents=[common], help=tr("banks found: bundled, user folder, --bank-dir"))
     listing.set_defaults(handler=cmd_list)
 
+    coverage = bank_sub.add_parser(
+        "coverage",
+        parents=[common],
+        help=tr("per bank and area: questions, probes, documents and clauses cited, regions"),
+    )
+    coverage.add_argument(
+        "--bundled",
+        action="store_true",
+        help=tr("only the banks shipped with mockinspect (not the user folder or --bank-dir)"),
+    )
+    coverage.add_argument(
+        "--markdown", action="store_true", help=tr("a Markdown page (docs/coverage.md is this page for --bundled)")
+    )
+    coverage.add_argument(
+        "-o", "--output", type=Path, metavar="OUT", help=tr("write the Markdown page here instead of printing it")
+    )
+    coverage.set_defaults(handler=cmd_coverage)
+
     migrate = bank_sub.add_parser(
         "migrate", parents=[common], help=tr("convert a format-1 bank to format 2 (same meaning, checked)")
     )
     migrate.add_argument("file", type=Path, metavar="FILE", help=tr("a format-1 bank file"))
-    migrate.add_argument(
-        "-o", "--output", type=Path, metavar="OUT", help=tr("write here (default: print to stdout)")
-    )
+    migrate.add_argument("-o", "--output", type=Path, metavar="OUT", help=tr("write here (default: print to stdout)"))
     migrate.set_defaults(handler=cmd_migrate)
 
     new_id = bank_sub.add_parser("new-id", parents=[common], help=tr("the next free question id for an area"))
@@ -88,7 +106,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         print_json([{"path": p.path, "line": p.line, "col": p.col, "message": p.message} for p in problems])
     else:
         for p in problems:
-            print(p)
+            echo(p)
     if problems:
         files = len({p.path for p in problems})
         print(tr("{n} problem(s) in {files} file(s)", n=len(problems), files=files), file=sys.stderr)
@@ -140,7 +158,81 @@ def cmd_list(args: argparse.Namespace) -> int:
 def print_warnings(warnings: Sequence[str]) -> None:
     """Broken files do not stop a command; say where they are and how to see why (stderr)."""
     for line in warnings:
-        print(line, file=sys.stderr)
+        echo(line, file=sys.stderr)
+
+
+def cmd_coverage(args: argparse.Namespace) -> int:
+    from mockinspect.banks.coverage import clause_list, markdown
+    from mockinspect.banks.tools import ToolError, write_text_atomically
+
+    if wants_json(args) and (args.markdown or args.output is not None):
+        raise UserError(tr("bank coverage: choose --json or --markdown, not both"))
+    svc = BankService((), include_user=False) if args.bundled else service(args)
+    catalogue = svc.catalogue()
+    print_warnings(catalogue.registry.warnings)
+    cov = svc.coverage()
+    if wants_json(args):
+        print_json(cov.to_json())
+        return 0
+    if args.markdown or args.output is not None:
+        command = "mockinspect bank coverage" + (" --bundled" if args.bundled else "") + " --markdown"
+        page = markdown(cov, command)
+        if args.output is None:
+            sys.stdout.write(page)
+            return 0
+        try:
+            write_text_atomically(args.output, page)
+        except ToolError as exc:
+            raise UserError(str(exc)) from None
+        echo(tr("wrote {path}", path=args.output), file=sys.stderr)
+        return 0
+    print_table(
+        [
+            tr("BANK"),
+            tr("AREA"),
+            tr("QUESTIONS"),
+            tr("PROBES"),
+            tr("WITH PROBES"),
+            tr("DOCS"),
+            tr("CLAUSES"),
+            tr("JURISDICTIONS"),
+            tr("REGION LABELS"),
+        ],
+        [
+            (
+                r.bank,
+                r.area,
+                r.questions,
+                r.probes,
+                r.with_probes,
+                len(r.citations),
+                r.clause_count,
+                ",".join(r.jurisdictions) or "-",
+                ",".join(r.regions) or "-",
+            )
+            for r in cov.rows
+        ],
+    )
+    for r in cov.rows:
+        echo("")
+        echo(tr("{bank} / {area}: documents and clauses cited", bank=r.bank, area=r.area))
+        for doc, clauses in r.citations.items():
+            echo(f"  {doc}: {clause_list(clauses)}")
+    echo("")
+    echo(
+        tr(
+            "{banks} bank(s), {areas} area(s), {questions} primary question(s), {probes} probe(s); "
+            "{with_probes} primary question(s) ({percent}%) with probes; {docs} document(s) cited",
+            banks=len(cov.banks),
+            areas=len(cov.rows),
+            questions=cov.questions,
+            probes=cov.probes,
+            with_probes=cov.with_probes,
+            percent=cov.probed_percent,
+            docs=len(cov.cited_documents()),
+        )
+    )
+    return 0
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
@@ -165,7 +257,7 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     if args.output is None:
         sys.stdout.write(text)
     else:
-        print(tr("wrote {path} (format 2, same meaning as {src})", path=args.output, src=args.file), file=sys.stderr)
+        echo(tr("wrote {path} (format 2, same meaning as {src})", path=args.output, src=args.file), file=sys.stderr)
     return 0
 
 
@@ -175,7 +267,7 @@ def cmd_new_id(args: argparse.Namespace) -> int:
     catalogue = service(args).catalogue()
     print_warnings(catalogue.registry.warnings)
     try:
-        print(next_question_id(args.area, catalogue.registry.banks.values()))
+        echo(next_question_id(args.area, catalogue.registry.banks.values()))
     except ToolError as exc:
         raise UserError(str(exc)) from None
     return 0
@@ -202,7 +294,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise UserError(str(exc)) from None
     except xlsx.WorkbookError as exc:
         raise UserError(str(exc.problems[0])) from None
-    print(tr("wrote {path}", path=args.xlsx), file=sys.stderr)
+    echo(tr("wrote {path}", path=args.xlsx), file=sys.stderr)
     return 0
 
 
@@ -225,12 +317,12 @@ def cmd_import(args: argparse.Namespace) -> int:
             print_json([{"place": p.path, "message": p.message} for p in problems])
         else:
             for p in problems:
-                print(p)
+                echo(p)
         print(tr("{n} problem(s); nothing written", n=len(problems)), file=sys.stderr)
         return 1
     try:
         write_text_atomically(args.output, text)
     except ToolError as exc:
         raise UserError(str(exc)) from None
-    print(tr("wrote {path}", path=args.output), file=sys.stderr)
+    echo(tr("wrote {path}", path=args.output), file=sys.stderr)
     return 0

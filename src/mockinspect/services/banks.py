@@ -9,6 +9,8 @@ from typing import Any
 
 from mockinspect.banks import schema as bank_schema
 from mockinspect.banks.cache import BankCache
+from mockinspect.banks.coverage import Coverage
+from mockinspect.banks.coverage import build as build_coverage
 from mockinspect.banks.problems import Problem
 from mockinspect.banks.registry import Entry, Registry, Source, discover, load_files, yaml_files
 from mockinspect.banks.validate import check_files
@@ -110,6 +112,11 @@ class BankService:
         context = [b for b in self.catalogue().banks.values() if b.id not in given]
         problems += check_files(loaded, context_banks=context)
         return sorted(set(problems), key=lambda p: (p.path, p.line, p.col, p.message))
+
+    def coverage(self) -> Coverage:
+        """Per bank and area of the banks in use: questions, probes, documents and clauses cited, regions."""
+        catalogue = self.catalogue()
+        return build_coverage(catalogue.banks.values(), catalogue.registry.documents)
 
     @staticmethod
     def schema(kind: str = "bank") -> dict[str, Any]:
