@@ -37,7 +37,8 @@ def test_table_lists_every_bank_area_with_counts_and_clauses(cli: CLI, tmp_path)
     assert row[7:] == ["eu,pics,us", "eu,us"]
     assert "sample2 / data-integrity: documents and clauses cited" in lines
     assert "  EU-GMP-Annex-11: §9" in lines and "  PRIVATE-SOP: (whole document)" in lines
-    assert lines[-1].startswith("2 bank(s), ")  # the bundled bank and this one
+    bundled = len(BankService(include_user=False).catalogue().banks)
+    assert lines[-1].startswith(f"{bundled + 1} bank(s), ")  # the bundled banks and this one
 
 
 def test_json_is_the_service_coverage(cli: CLI, tmp_path):
