@@ -16,8 +16,8 @@ from functools import cache
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
-from PySide6.QtGui import QIcon
+from PySide6.QtCore import QByteArray, QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtGui import QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from mockinspect.errors import UserError
@@ -183,10 +183,36 @@ def collect_garbage_on_gui_thread(owner: QObject, interval_ms: int = 5000) -> QT
     return timer
 
 
+# Stroke colours of the icons that are too dark on a dark background, and their dark-theme
+# replacements (the filled status circles keep their colour: white marks on them read on both).
+DARK_ICON_COLOURS = {"#4a5563": "#c3cbd6", "#6b5fb5": "#a99ff0", "#3b6ea8": "#6fa3e0", "#b3261e": "#e5675d"}
+
+
 @cache
 def icon(name: str) -> QIcon:
-    """An icon drawn for mockinspect (resources/icons/NAME.svg)."""
+    """An icon drawn for mockinspect (resources/icons/NAME.svg), recoloured for a dark theme.
+
+    ``style.apply_style`` clears the cache when the theme changes."""
+    from mockinspect.ui.style import colours
+
     try:
-        return QIcon(str(resource("icons", f"{name}.svg")))
+        path = resource("icons", f"{name}.svg")
+        if not colours().dark or name == "app":
+            return QIcon(str(path))
+        from PySide6.QtSvg import QSvgRenderer
+
+        svg = path.read_text(encoding="utf-8")
+        for old, new in DARK_ICON_COLOURS.items():
+            svg = svg.replace(old, new)
+        renderer = QSvgRenderer(QByteArray(svg.encode("utf-8")))
+        drawn = QIcon()
+        for size in (16, 24, 32, 48):
+            pixmap = QPixmap(size, size)
+            pixmap.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(pixmap)
+            renderer.render(painter)
+            painter.end()
+            drawn.addPixmap(pixmap)
+        return drawn
     except Exception:  # a missing icon is cosmetic
         return QIcon()

@@ -3,6 +3,7 @@ level), the sortable list, the heat map and the indicative outcome."""
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
@@ -30,6 +31,7 @@ from mockinspect.services import rules
 from mockinspect.ui.common import icon, tr
 from mockinspect.ui.heatmap import HeatMap
 from mockinspect.ui.models import SORT_ROLE, Column, RowsModel
+from mockinspect.ui.style import colours
 
 GRADE_RANK = {Grade.CRITICAL: 0, Grade.MAJOR: 1, Grade.MINOR: 2, Grade.RECOMMENDATION: 3}
 
@@ -110,7 +112,7 @@ class FindingDialog(QDialog):
             self.level.setText(
                 tr("Priority {p} (S×O×D) · level: {level}", p=s * o * d, level=rating.level.label)
             )
-            self.level.setStyleSheet(f"color: {rating.level.colour}; font-weight: 600")
+            self.level.setStyleSheet(f"color: {colours().readable(rating.level.colour)}; font-weight: 600")
         else:
             self.level.setText(tr("Rate severity, occurrence and detectability to see the priority and level"))
             self.level.setStyleSheet("")
@@ -196,7 +198,7 @@ class FindingsPanel(QWidget):
 
     def _risk_colour(self, f: Finding) -> str | None:
         if f.severity and f.occurrence:
-            return _tint(self.matrix.level(f.severity, f.occurrence).colour)
+            return colours().tint(self.matrix.level(f.severity, f.occurrence).colour)
         return None
 
     def show_summary(self, summary: SessionSummary) -> None:
@@ -205,11 +207,12 @@ class FindingsPanel(QWidget):
         counts = summary.counts.findings_by_grade
         grades = ", ".join(f"{counts[g.value]} {grade_word(self.persona, g)}" for g in Grade if counts.get(g.value)) or tr("no findings yet")
         label = summary.outcome_label or summary.outcome or tr("not assessed")
+        muted = colours().muted
         self.outcome.setText(
-            f"<p style='margin:0'><span style='color:#6b7280'>{tr('Indicative outcome')}</span><br>"
-            f"<b style='font-size:15px'>{label}</b></p>"
-            f"<p style='margin-top:6px'>{grades}</p>"
-            f"<p style='color:#6b7280;margin-top:6px'>{tr('Indicative only: the inspectorate decides the real outcome.')}</p>"
+            f"<p style='margin:0'><span style='color:{muted}'>{html.escape(tr('Indicative outcome'))}</span><br>"
+            f"<b style='font-size:15px'>{html.escape(label)}</b></p>"
+            f"<p style='margin-top:6px'>{html.escape(grades)}</p>"
+            f"<p style='color:{muted};margin-top:6px'>{html.escape(tr('Indicative only: the inspectorate decides the real outcome.'))}</p>"
         )
 
     def _edit(self, index: Any) -> None:
@@ -217,18 +220,3 @@ class FindingsPanel(QWidget):
         if isinstance(finding, Finding):
             self.edit_requested.emit(finding)
 
-
-def _tint(colour: str) -> str:
-    """A light tint of a level colour for a table cell's background."""
-    c = QColorLite(colour)
-    return c.mix_with_white(0.78)
-
-
-class QColorLite:
-    def __init__(self, hex_colour: str) -> None:
-        value = hex_colour.lstrip("#")
-        self.rgb = tuple(int(value[i : i + 2], 16) for i in (0, 2, 4))
-
-    def mix_with_white(self, amount: float) -> str:
-        r, g, b = (round(c + (255 - c) * amount) for c in self.rgb)
-        return f"#{r:02x}{g:02x}{b:02x}"

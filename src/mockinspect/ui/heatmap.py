@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 from mockinspect.domain.session import Finding
 from mockinspect.services import rules
 from mockinspect.ui.common import tr
+from mockinspect.ui.style import colours, text_on
 
 
 class HeatMap(QWidget):
@@ -48,22 +49,23 @@ class HeatMap(QWidget):
         small = QFont(self.font())
         small.setPointSizeF(max(7.0, small.pointSizeF() * 0.85))
         text_colour = self.palette().windowText().color()
+        theme = colours()
         for severity in range(1, 6):
             for occurrence in range(1, 6):
                 level = self.matrix.level(severity, occurrence)
                 x = margin_left + (occurrence - 1) * side
                 y = (5 - severity) * side + 2
                 rect = QRectF(x + 1, y + 1, side - 2, side - 2)
-                colour = QColor(level.colour)
                 n = self.count(severity, occurrence)
-                colour.setAlphaF(0.95 if n else 0.35)
+                # a cell holding findings in the level's full colour, an empty one as a tint of it
+                fill = level.colour if n else theme.tint(level.colour)
                 painter.setPen(Qt.PenStyle.NoPen)
-                painter.setBrush(colour)
+                painter.setBrush(QColor(fill))
                 painter.drawRoundedRect(rect, 3, 3)
                 if n:
                     font.setBold(True)
                     painter.setFont(font)
-                    painter.setPen(QColor("white"))
+                    painter.setPen(QColor(text_on(fill)))
                     painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, str(n))
         painter.setFont(small)
         painter.setPen(text_colour)

@@ -76,6 +76,7 @@ from mockinspect.services.inspection import check_links
 from mockinspect.ui.common import guarded, icon, run_op, show_error, tr
 from mockinspect.ui.findings import FindingDialog, FindingsPanel
 from mockinspect.ui.models import Column, RowsModel
+from mockinspect.ui.style import colours
 
 STATUS_KEYS: tuple[tuple[ResponseStatus, str, str], ...] = (
     (ResponseStatus.COMPLIANT, "C", tr("&Compliant")),
@@ -910,7 +911,8 @@ class InterviewScreen(QWidget):
         check = self.checks.get(e.id)
         if check is None:
             return None
-        return {EvidenceState.CHANGED: "#fbe3c0", EvidenceState.MISSING: "#f6d0cd", EvidenceState.UNCHANGED: "#d9efe3"}.get(check.state)
+        state = {EvidenceState.CHANGED: "warn", EvidenceState.MISSING: "bad", EvidenceState.UNCHANGED: "good"}.get(check.state)
+        return colours().state(state) if state else None
 
     def _ensure_response(self) -> str | None:
         """Evidence hangs on an answer: record the current one first if it has none."""
@@ -1055,8 +1057,9 @@ class InterviewScreen(QWidget):
 
     def _request_colour(self, r: DocumentRequest) -> str | None:
         if self._overdue(r):
-            return "#f6d0cd"
-        return {DocumentRequestStatus.DELIVERED: "#d9efe3", DocumentRequestStatus.LATE: "#fbe3c0", DocumentRequestStatus.NOT_PROVIDED: "#f6d0cd"}.get(r.status)
+            return colours().state("bad")
+        state = {DocumentRequestStatus.DELIVERED: "good", DocumentRequestStatus.LATE: "warn", DocumentRequestStatus.NOT_PROVIDED: "bad"}.get(r.status)
+        return colours().state(state) if state else None
 
     # -- findings -------------------------------------------------------------------------------
 

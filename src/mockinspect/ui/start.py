@@ -31,6 +31,7 @@ from mockinspect.domain.session import SessionListItem, SessionState
 from mockinspect.services import Services
 from mockinspect.ui.common import guarded, icon, tr
 from mockinspect.ui.models import SORT_ROLE, Column, RowsModel
+from mockinspect.ui.style import colours
 
 GRADE_ORDER = ("critical", "major", "minor", "recommendation")
 
@@ -171,6 +172,9 @@ class BankBrowser(QWidget):
     def _show(self, current: Any, _previous: Any) -> None:
         row = self.proxy.data(current, Qt.ItemDataRole.UserRole)
         if isinstance(row, QuestionRow):
+            self.detail.document().setDefaultStyleSheet(
+                f".muted {{ color: {colours().muted}; }} h4 {{ margin-bottom: 2px; }}"
+            )
             self.detail.setHtml(question_html(row))
 
 

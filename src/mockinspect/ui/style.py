@@ -1,49 +1,249 @@
-"""One calm palette and style sheet: Fusion, a neutral grey-blue scheme, clear focus rings."""
+"""The look: Fusion with a calm light or dark palette, and a style sheet whose colours are
+derived from the palette in use, so every screen reads the same in both.
+
+``apply_style(theme)`` takes the preference (``system``, ``light``, ``dark``); ``system``
+follows the operating system where Qt can tell (``QStyleHints.colorScheme()``, Qt 6.5+) and
+changes with it. Views ask ``colours()`` for the few colours they paint themselves (state
+tints, muted text), so nothing is hard-wired for one theme.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtGui import QColor, QPalette
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
 ACCENT = "#1f3a5f"
 
-SHEET = f"""
-QLabel#title {{ font-size: 18pt; font-weight: 600; color: {ACCENT}; }}
+LIGHT = {
+    "window": "#eef1f4",
+    "base": "#ffffff",
+    "alt_base": "#f7f9fb",
+    "text": "#1d2530",
+    "button": "#f8f9fb",
+    "highlight": "#3b6ea8",
+    "highlight_text": "#ffffff",
+    "accent": ACCENT,
+    "accent_text": "#ffffff",
+    "link": "#2a5d9a",
+    "muted": "#56606e",
+    "tooltip_base": "#fffbe6",
+}
+DARK = {
+    "window": "#1d2127",
+    "base": "#252a31",
+    "alt_base": "#2b3139",
+    "text": "#e3e7ec",
+    "button": "#2f353d",
+    "highlight": "#3d6fa8",
+    "highlight_text": "#ffffff",
+    "accent": "#4f86c6",
+    "accent_text": "#ffffff",
+    "link": "#8ab4f0",
+    "muted": "#a3adba",
+    "tooltip_base": "#2f353d",
+}
+
+# Semantic hues for states (good, warning, bad, probe); tinted into the base colour.
+HUES = {"good": "#2e9d6b", "warn": "#d9962b", "bad": "#d0463c", "probe": "#7a6fd0", "info": "#3b6ea8"}
+
+
+def mix(a: str | QColor, b: str | QColor, amount: float) -> str:
+    """``a`` moved ``amount`` (0..1) of the way to ``b``, as ``#rrggbb``."""
+    ca, cb = QColor(a), QColor(b)
+    r, g, bl = (round(x + (y - x) * amount) for x, y in ((ca.red(), cb.red()), (ca.green(), cb.green()), (ca.blue(), cb.blue())))
+    return f"#{r:02x}{g:02x}{bl:02x}"
+
+
+def luminance(colour: str | QColor) -> float:
+    """Relative luminance (WCAG) of a colour, 0 (black) to 1 (white)."""
+    c = QColor(colour)
+
+    def channel(v: int) -> float:
+        s = v / 255
+        return s / 12.92 if s <= 0.03928 else ((s + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * channel(c.red()) + 0.7152 * channel(c.green()) + 0.0722 * channel(c.blue())
+
+
+def contrast(a: str | QColor, b: str | QColor) -> float:
+    """The WCAG contrast ratio of two colours (1 to 21)."""
+    la, lb = sorted((luminance(a), luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def text_on(background: str | QColor) -> str:
+    """Black or white text, whichever reads better on ``background``."""
+    return "#111418" if contrast(background, "#111418") >= contrast(background, "#ffffff") else "#ffffff"
+
+
+@dataclass(frozen=True)
+class Colours:
+    """The colours of the theme in use (what views paint themselves)."""
+
+    dark: bool
+    window: str
+    base: str
+    text: str
+    muted: str
+    accent: str
+    border: str
+    card: str
+
+    def tint(self, colour: str) -> str:
+        """A state or level colour as a cell background that keeps the text readable."""
+        return mix(self.base, colour, 0.36 if self.dark else 0.24)
+
+    def state(self, name: str) -> str:
+        """The tint of a semantic state: good, warn, bad, probe, info."""
+        return self.tint(HUES[name])
+
+    def readable(self, colour: str) -> str:
+        """``colour`` as text on the base colour, lightened or darkened until it reads (4.5:1)."""
+        value = colour
+        target = "#ffffff" if self.dark else "#000000"
+        for step in range(1, 11):
+            if contrast(value, self.base) >= 4.5:
+                break
+            value = mix(colour, target, step * 0.1)
+        return value
+
+
+def _is_dark(theme: str) -> bool:
+    if theme == "dark":
+        return True
+    if theme == "light":
+        return False
+    hints = QGuiApplication.styleHints()
+    scheme = hints.colorScheme() if hasattr(hints, "colorScheme") else Qt.ColorScheme.Unknown
+    return bool(scheme == Qt.ColorScheme.Dark)
+
+
+def _palette(values: dict[str, str]) -> QPalette:
+    role = QPalette.ColorRole
+    group = QPalette.ColorGroup
+    palette = QPalette()
+    muted = values["muted"]
+    for name, roles in (
+        ("window", (role.Window,)),
+        ("base", (role.Base,)),
+        ("alt_base", (role.AlternateBase,)),
+        ("text", (role.WindowText, role.Text, role.ButtonText, role.ToolTipText)),
+        ("button", (role.Button,)),
+        ("highlight", (role.Highlight,)),
+        ("highlight_text", (role.HighlightedText,)),
+        ("link", (role.Link,)),
+        ("tooltip_base", (role.ToolTipBase,)),
+    ):
+        for r in roles:
+            palette.setColor(r, QColor(values[name]))
+    palette.setColor(role.PlaceholderText, QColor(mix(values["base"], values["text"], 0.55)))
+    palette.setColor(role.BrightText, QColor("#ffffff"))
+    palette.setColor(role.Light, QColor(mix(values["button"], "#ffffff", 0.35)))
+    palette.setColor(role.Midlight, QColor(mix(values["button"], "#ffffff", 0.15)))
+    palette.setColor(role.Mid, QColor(mix(values["button"], values["text"], 0.3)))
+    palette.setColor(role.Dark, QColor(mix(values["button"], "#000000", 0.35)))
+    palette.setColor(role.Shadow, QColor("#000000"))
+    for r in (role.WindowText, role.Text, role.ButtonText):
+        palette.setColor(group.Disabled, r, QColor(mix(values["window"], muted, 0.7)))
+    palette.setColor(group.Disabled, role.Highlight, QColor(mix(values["window"], values["highlight"], 0.5)))
+    return palette
+
+
+def colours(app: QApplication | None = None) -> Colours:
+    """The colours of the palette in use."""
+    instance = app or QApplication.instance()
+    palette = instance.palette() if isinstance(instance, QApplication) else QPalette()
+    base = palette.color(QPalette.ColorRole.Base).name()
+    window = palette.color(QPalette.ColorRole.Window).name()
+    text = palette.color(QPalette.ColorRole.Text).name()
+    dark = luminance(base) < 0.2
+    values = DARK if dark else LIGHT
+    return Colours(
+        dark=dark,
+        window=window,
+        base=base,
+        text=text,
+        muted=values["muted"] if base == values["base"] else mix(base, text, 0.62),
+        accent=values["accent"] if base == values["base"] else palette.color(QPalette.ColorRole.Highlight).name(),
+        border=mix(base, text, 0.16 if dark else 0.13),
+        card=mix(base, text, 0.04 if dark else 0.025),
+    )
+
+
+def sheet(c: Colours) -> str:
+    """The style sheet for the colours ``c`` (derived from the palette)."""
+    accent_hover = mix(c.accent, "#ffffff" if c.dark else "#000000", 0.12)
+    focus = mix(c.accent, c.text, 0.15) if c.dark else "#3b6ea8"
+    title = mix(c.accent, "#ffffff", 0.35) if c.dark else ACCENT
+    prompt = mix(c.text, "#ffffff", 0.3) if c.dark else "#17202b"
+    probe_bg = mix(c.base, HUES["probe"], 0.2 if c.dark else 0.09)
+    probe_text = mix(c.text, HUES["probe"], 0.15)
+    return f"""
+QLabel#title {{ font-size: 18pt; font-weight: 600; color: {title}; }}
 QLabel#header {{ font-size: 11pt; }}
-QLabel#muted {{ color: #5f6b7a; }}
-QLabel#warning {{ color: #8a4b00; font-weight: 600; }}
-QLabel#prompt {{ font-size: 14pt; font-weight: 500; color: #17202b; padding: 4px 0 6px 0; }}
-QLabel#probes {{ background: #f1effa; border-left: 3px solid #6b5fb5; padding: 6px 8px; color: #2d2650; }}
-QLabel#guidance {{ background: #f6f8fa; border: 1px solid #e1e5ea; border-radius: 4px; padding: 8px; color: #2b3440; }}
-QLabel#card {{ background: #f6f8fa; border: 1px solid #e1e5ea; border-radius: 6px; padding: 10px; }}
-QLabel#drop {{ border: 1.5px dashed #9aa6b4; border-radius: 6px; color: #5f6b7a; padding: 10px; background: #fafbfc; }}
+QLabel#muted {{ color: {c.muted}; }}
+QLabel#warning {{ color: {c.readable(HUES["warn"])}; font-weight: 600; }}
+QLabel#error {{ color: {c.readable(HUES["bad"])}; }}
+QLabel#prompt {{ font-size: 14pt; font-weight: 500; color: {prompt}; padding: 4px 0 6px 0; }}
+QLabel#probes {{ background: {probe_bg}; border-left: 3px solid {HUES["probe"]}; padding: 6px 8px; color: {probe_text}; }}
+QLabel#guidance {{ background: {c.card}; border: 1px solid {c.border}; border-radius: 4px; padding: 8px; }}
+QLabel#card {{ background: {c.card}; border: 1px solid {c.border}; border-radius: 6px; padding: 10px; }}
+QLabel#drop {{ border: 1.5px dashed {mix(c.base, c.text, 0.4)}; border-radius: 6px; color: {c.muted}; padding: 10px; background: {c.card}; }}
+QLabel#preview {{ background: {c.card}; border: 1px solid {c.border}; border-radius: 4px; color: {c.muted}; }}
 QLabel#level {{ padding: 2px 0; }}
-QFrame#questionCard {{ background: #ffffff; border: 1px solid #dde2e8; border-radius: 8px; }}
+QFrame#questionCard {{ background: {c.base}; border: 1px solid {c.border}; border-radius: 8px; }}
 QPushButton {{ padding: 5px 12px; border-radius: 4px; }}
-QPushButton#primary {{ background: {ACCENT}; color: white; border: 1px solid {ACCENT}; font-weight: 600; }}
-QPushButton#primary:disabled {{ background: #8796a8; border-color: #8796a8; }}
-QPushButton:checked {{ background: #dbe6f3; border: 1px solid {ACCENT}; font-weight: 600; }}
-QTreeWidget, QTableView {{ alternate-background-color: #f7f9fb; }}
+QPushButton#primary {{ background: {c.accent}; color: white; border: 1px solid {c.accent}; font-weight: 600; }}
+QPushButton#primary:hover {{ background: {accent_hover}; }}
+QPushButton#primary:disabled {{ background: {mix(c.window, c.accent, 0.45)}; border-color: {mix(c.window, c.accent, 0.45)}; color: {mix(c.window, "#ffffff", 0.7)}; }}
+QPushButton:checked {{ background: {mix(c.base, c.accent, 0.28 if c.dark else 0.16)}; border: 1px solid {c.accent}; font-weight: 600; }}
 QTreeView::item {{ padding: 3px 2px; }}
-QTabWidget::pane {{ border: 1px solid #dde2e8; border-radius: 4px; }}
+QTabWidget::pane {{ border: 1px solid {c.border}; border-radius: 4px; }}
 *:focus {{ outline: none; }}
-QLineEdit:focus, QPlainTextEdit:focus, QTreeWidget:focus, QTableView:focus {{ border: 1.5px solid #3b6ea8; }}
+QLineEdit:focus, QPlainTextEdit:focus, QTreeView:focus, QTableView:focus, QTextBrowser:focus {{ border: 1.5px solid {focus}; }}
 """
 
 
-def apply_style() -> None:
+class _SchemeFollower(QObject):
+    """Re-applies the ``system`` theme when the operating system switches light and dark."""
+
+    def __init__(self, app: QApplication) -> None:
+        super().__init__(app)
+        self.theme = "system"
+        hints = QGuiApplication.styleHints()
+        if hasattr(hints, "colorSchemeChanged"):
+            hints.colorSchemeChanged.connect(self._changed)
+
+    def _changed(self, *_args: object) -> None:
+        if self.theme == "system":
+            apply_style("system", force=True)
+
+
+_follower: _SchemeFollower | None = None
+
+
+def apply_style(theme: str = "system", *, force: bool = False) -> bool:
+    """Set Fusion, the palette and the style sheet for ``theme``; True if it is dark."""
+    global _follower
     app = QApplication.instance()
-    if not isinstance(app, QApplication) or app.property("mockinspect_styled"):
-        return
+    if not isinstance(app, QApplication):
+        return False
+    dark = _is_dark(theme)
+    if not force and app.property("mockinspect_theme") == ("dark" if dark else "light"):
+        if _follower is not None:
+            _follower.theme = theme
+        return dark
     app.setStyle("Fusion")
-    palette = app.palette()
-    palette.setColor(QPalette.ColorRole.Window, QColor("#eef1f4"))
-    palette.setColor(QPalette.ColorRole.Base, QColor("#ffffff"))
-    palette.setColor(QPalette.ColorRole.AlternateBase, QColor("#f7f9fb"))
-    palette.setColor(QPalette.ColorRole.Highlight, QColor("#3b6ea8"))
-    palette.setColor(QPalette.ColorRole.Button, QColor("#f8f9fb"))
-    palette.setColor(QPalette.ColorRole.WindowText, QColor("#1d2530"))
-    palette.setColor(QPalette.ColorRole.Text, QColor("#1d2530"))
-    app.setPalette(palette)
-    app.setStyleSheet(SHEET)
-    app.setProperty("mockinspect_styled", True)
+    app.setPalette(_palette(DARK if dark else LIGHT))
+    app.setStyleSheet(sheet(colours(app)))
+    app.setProperty("mockinspect_theme", "dark" if dark else "light")
+    if _follower is None:
+        _follower = _SchemeFollower(app)
+    _follower.theme = theme
+    from mockinspect.ui.common import icon
+
+    icon.cache_clear()
+    return dark

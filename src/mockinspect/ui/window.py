@@ -68,7 +68,10 @@ class MainWindow(QMainWindow):
         """Without services the window shows "Opening the database..." until ``attach``:
         ``main`` shows it first and opens the database after (never a stale list)."""
         super().__init__(parent)
-        apply_style()
+        # the theme chosen last time, kept beside the geometry: the settings file needs pydantic,
+        # which is read after the window is shown
+        self.geometry_store = QSettings(str(user_config_dir() / "window.ini"), QSettings.Format.IniFormat)
+        apply_style(str(self.geometry_store.value("theme", "system")))
         self.gc_timer = collect_garbage_on_gui_thread(self)
         self.signals = AppSignals()
         self._stop_listening: Any = lambda: None
@@ -84,7 +87,6 @@ class MainWindow(QMainWindow):
         self.signals.session_changed.connect(self._on_signals_session_changed)
         self._build_menus()
         self.menuBar().setEnabled(False)
-        self.geometry_store = QSettings(str(user_config_dir() / "window.ini"), QSettings.Format.IniFormat)
         if not self.restoreGeometry(self.geometry_store.value("geometry", b"")):  # type: ignore[arg-type]
             self.resize(1360, 840)
         if services is not None and settings is not None:
@@ -96,6 +98,7 @@ class MainWindow(QMainWindow):
 
         self.services = services
         self.settings = settings
+        self._apply_theme(settings.theme)
         self._stop_listening = services.inspection.listen(self.signals.bridge)
         self.start = StartScreen(services)
         self.start.new_requested.connect(self.new_session)
@@ -135,6 +138,9 @@ class MainWindow(QMainWindow):
         self.redo_action = self._action(edit, tr("&Redo"), self.redo, QKeySequence.StandardKey.Redo)
         for action in (self.undo_action, self.redo_action):
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        edit.addSeparator()
+        self.preferences_action = self._action(edit, tr("&Preferences…"), self.show_preferences, "Ctrl+,")
+        self.preferences_action.setMenuRole(QAction.MenuRole.PreferencesRole)
         session = bar.addMenu(tr("&Session"))
         self._action(session, tr("&Next question"), lambda: self._in_interview(lambda s: s.step(1)), "Ctrl+Return")
         self._action(session, tr("&Previous question"), lambda: self._in_interview(lambda s: s.step(-1)), "Ctrl+Shift+Return")
@@ -180,7 +186,9 @@ class MainWindow(QMainWindow):
             return
         from mockinspect.ui.wizard import NewSessionDialog
 
-        dialog = NewSessionDialog(self.services, catalogue, self.settings.user_name, self)
+        dialog = NewSessionDialog(
+            self.services, catalogue, self.settings.user_name, self, default_persona=self.settings.default_persona
+        )
         dialog.session_created.connect(self.open_session)
         if MainWindow.dialog_hook is not None:
             MainWindow.dialog_hook(dialog)
@@ -299,13 +307,18 @@ class MainWindow(QMainWindow):
         if not target:
             return
         from mockinspect.services.report import ReportService, write_pdf
+        from mockinspect.ui.preferences import paper_for
 
         company = str(getattr(self.settings, "company_name", "") or "")
+        paper = paper_for(self.settings.paper_size)
         with guarded(self):
             model = ReportService(self.services.inspection, company=company).build(screen.session_id)
             self.statusBar().showMessage(tr("Writing the report…"))
             path = Path(target)
-            run_op(lambda: write_pdf(model, path), success=lambda _r: self._exported(path), failure=self._export_failed, parent=self)
+            run_op(
+                lambda: write_pdf(model, path, paper=paper),
+                success=lambda _r: self._exported(path), failure=self._export_failed, parent=self,
+            )
 
     def _exported(self, path: Path) -> None:
         self.statusBar().showMessage(tr("Report written: {path}", path=path), 10000)
@@ -341,6 +354,38 @@ class MainWindow(QMainWindow):
         ]
         body = "<table cellspacing=6>" + "".join(f"<tr><td><b>{html.escape(k)}</b></td><td>{html.escape(v)}</td></tr>" for k, v in rows) + "</table>"
         ask(self, "info", tr("Keyboard shortcuts"), body)
+
+    # -- preferences ------------------------------------------------------------------------------
+
+    def show_preferences(self) -> None:
+        from mockinspect.ui.preferences import PreferencesDialog
+
+        dialog = PreferencesDialog(self.settings, self)
+        dialog.settings_saved.connect(self.use_settings)
+        if MainWindow.dialog_hook is not None:
+            MainWindow.dialog_hook(dialog)
+        else:
+            dialog.exec()
+
+    def use_settings(self, settings: Settings) -> None:
+        """Apply saved preferences now: the trail's user, the draft delay, the theme."""
+        before = self.settings
+        self.settings = settings
+        self.services.inspection.user_name = settings.user_name
+        self.services.trail.user_name = settings.user_name
+        if self.interview is not None:
+            self.interview.autosave.setInterval(round(settings.autosave_seconds * 1000))
+        if settings.theme != before.theme:
+            self._apply_theme(settings.theme)
+            if self.interview is not None:  # rebuilt, so its icons and tints follow the theme
+                self.open_session(self.interview.session_id)
+            else:
+                self.start.refresh()
+        self.statusBar().showMessage(tr("Preferences saved"), 5000)
+
+    def _apply_theme(self, theme: str) -> None:
+        apply_style(theme)
+        self.geometry_store.setValue("theme", theme)
 
     # -- closing ----------------------------------------------------------------------------------
 

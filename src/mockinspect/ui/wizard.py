@@ -48,7 +48,10 @@ class NewSessionDialog(QDialog):
 
     session_created = Signal(str)
 
-    def __init__(self, services: Services, catalogue: Any, lead: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, services: Services, catalogue: Any, lead: str, parent: QWidget | None = None, *, default_persona: str | None = None
+    ) -> None:
+        """``default_persona`` (the preference): that inspector's scenarios are listed first."""
         super().__init__(parent)
         self.setWindowTitle(tr("New mock inspection"))
         self.setMinimumWidth(620)
@@ -60,7 +63,10 @@ class NewSessionDialog(QDialog):
         self.mode.addItem(tr("Audit (consultant records the answers)"), "audit")
         self.mode.addItem(tr("Training (staff rehearse; key points are scored)"), "training")
         self.scenario = QComboBox()
-        for scenario in sorted(catalogue.scenarios.values(), key=lambda s: s.title):
+        ordered = sorted(
+            catalogue.scenarios.values(), key=lambda s: (default_persona is not None and s.persona.value != default_persona, s.title)
+        )
+        for scenario in ordered:
             self.scenario.addItem(scenario.title, scenario.id)
         self.about = QLabel()
         self.about.setWordWrap(True)
