@@ -154,7 +154,7 @@ class FindingsPanel(QWidget):
                 Column("#", lambda f: f"F-{f.id}", sort=lambda f: f.id),
                 Column(tr("Grade"), lambda f: grade_word(persona, f.grade), sort=lambda f: GRADE_RANK[f.grade], icon=lambda f: icon("finding")),
                 Column(tr("Risk"), self._risk_text, sort=self._risk_sort, background=self._risk_colour),
-                Column(tr("Title"), lambda f: f.title),
+                Column(tr("Title"), lambda f: f.title, tooltip=lambda f: f.title),
                 Column(tr("Status"), lambda f: f.status.value),
             ],
             self,
@@ -169,6 +169,7 @@ class FindingsPanel(QWidget):
         self.table.sortByColumn(1, Qt.SortOrder.AscendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.table.activated.connect(self._edit)

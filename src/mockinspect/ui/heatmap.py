@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 from mockinspect.domain.session import Finding
 from mockinspect.services import rules
 from mockinspect.ui.common import tr
-from mockinspect.ui.style import colours, text_on
+from mockinspect.ui.style import colours, mix, text_on
 
 
 class HeatMap(QWidget):
@@ -58,7 +58,7 @@ class HeatMap(QWidget):
                 rect = QRectF(x + 1, y + 1, side - 2, side - 2)
                 n = self.count(severity, occurrence)
                 # a cell holding findings in the level's full colour, an empty one as a tint of it
-                fill = level.colour if n else theme.tint(level.colour)
+                fill = level.colour if n else mix(theme.base, level.colour, 0.2 if theme.dark else 0.24)
                 painter.setPen(Qt.PenStyle.NoPen)
                 painter.setBrush(QColor(fill))
                 painter.drawRoundedRect(rect, 3, 3)

@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QStringListModel, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QSize, QStringListModel, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QDesktopServices,
     QDragEnterEvent,
@@ -574,6 +574,7 @@ class InterviewScreen(QWidget):
         self.area_items: dict[tuple[int, str], QStandardItem] = {}
         agenda = snap.scenario.agenda if snap.scenario else ()
         jump_entries = []
+        row = QSize(0, self.tree.fontMetrics().height() + 9)  # roomy rows that grow with the system font
         for entry in snap.script:
             key = (entry.section, entry.area)
             area_item = self.area_items.get(key)
@@ -587,6 +588,7 @@ class InterviewScreen(QWidget):
                 font = area_item.font()
                 font.setBold(True)
                 area_item.setFont(font)
+                area_item.setSizeHint(row)
                 self.agenda.appendRow(area_item)
                 self.area_items[key] = area_item
             parent: QStandardItem = self.items.get(entry.parent_question_id or "", area_item)
@@ -594,6 +596,7 @@ class InterviewScreen(QWidget):
             item.setEditable(False)
             item.setData(entry.question_id, QID_ROLE)
             item.setToolTip(f"{entry.question_id}\n{entry.prompt}")
+            item.setSizeHint(row)
             parent.appendRow(item)
             self.items[entry.question_id] = item
             jump_entries.append(f"{entry.question_id} — {entry.prompt}")

@@ -129,6 +129,9 @@ class PreferencesDialog(QDialog):
         self.delay.setDecimals(1)
         self.delay.setSuffix(tr(" s"))
         self.delay.setValue(settings.autosave_seconds)
+        width = max(self.paper.sizeHint().width(), self.theme.sizeHint().width(), 220)
+        for narrow in (self.paper, self.theme, self.delay):
+            narrow.setFixedWidth(width)
         self.delay.setToolTip(tr("Seconds of quiet typing before a draft is saved (at most 1: nothing typed is older)."))
 
         logo_row = QHBoxLayout()

@@ -1,4 +1,5 @@
-"""Render the window with a demo session and save PNGs (``python -m mockinspect.ui.screenshots OUT_DIR``).
+"""Render the window with a demo session and save PNGs (``python -m mockinspect.ui.screenshots OUT_DIR``):
+every screen in the light theme (``NAME.png``) and the dark one (``NAME-dark.png``).
 
 Runs against a throw-away database in a temp folder; under Xvfb or offscreen."""
 
@@ -16,14 +17,17 @@ def main(out: Path) -> int:
         (home / name.lower()).mkdir()
         os.environ[f"MOCKINSPECT_{name}_DIR"] = str(home / name.lower())
     os.environ["MOCKINSPECT_DB"] = str(home / "data" / "mockinspect.db")
+    from PySide6.QtCore import QThreadPool
+    from PySide6.QtGui import QColor, QImage, QPainter
     from PySide6.QtWidgets import QApplication
 
     from mockinspect.domain.bank import Grade, ResponseStatus
-    from mockinspect.domain.session import Participant, ResponsePatch
+    from mockinspect.domain.session import EvidenceInput, EvidenceKind, Participant, ResponsePatch
     from mockinspect.services import Services
     from mockinspect.services.banks import BankService
     from mockinspect.settings import Settings
     from mockinspect.ui.common import set_asker
+    from mockinspect.ui.preferences import PreferencesDialog
     from mockinspect.ui.window import MainWindow
     from mockinspect.ui.wizard import NewSessionDialog
 
@@ -70,47 +74,99 @@ def main(out: Path) -> int:
     overdue = inspection.request_document(session.id, "Data map of the qPCR instrument", question_id=deficient.question_id, due_minutes=30)
     inspection.update_document_request(overdue.id, RequestPatch(due_at=now - timedelta(minutes=5)))
     inspection.request_document(session.id, "Audit-trail review records, last three lots", question_id=deficient.question_id, due_minutes=30)
-    window = MainWindow(services, Settings.load())
-    window.resize(1440, 900)
-    window.show()
+    evidence_dir = home / "evidence"
+    evidence_dir.mkdir()
+    run_file = evidence_dir / "qPCR run 24-047.eds"
+    run_file.write_bytes(b"run file " * 4000)
+    printout = evidence_dir / "Signed printout 24-047.pdf"
+    printout.write_bytes(b"%PDF-1.4 printout " * 900)
+    gone = evidence_dir / "Data map draft.xlsx"
+    gone.write_bytes(b"draft")
+    for item in (
+        EvidenceInput(kind=EvidenceKind.FILE, path=str(run_file), description="Run file on the instrument PC"),
+        EvidenceInput(kind=EvidenceKind.FILE, path=str(printout), description="The signed printout"),
+        EvidenceInput(kind=EvidenceKind.FILE, path=str(gone)),
+        EvidenceInput(kind=EvidenceKind.URL, url="https://qms.helix.example/deviations/DEV-24-118"),
+        EvidenceInput(kind=EvidenceKind.DOCUMENT, doc_id="SOP-QC-031", doc_title="qPCR data review", doc_version="rev 4"),
+    ):
+        inspection.attach_evidence(session.id, inspection.hash_evidence(item), question_id=deficient.question_id)
+    printout.write_bytes(b"%PDF-1.4 printout, edited later")
+    gone.unlink()
+    inspection.record_response(session.id, script[2].question_id, ResponsePatch(notes="Ask QC for the data map on day 2."), reason="note after the interview")
+    logo = home / "logo.png"
+    image = QImage(360, 96, QImage.Format.Format_ARGB32)
+    image.fill(QColor(0, 0, 0, 0))
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setBrush(QColor("#1f3a5f"))
+    painter.setPen(QColor("#1f3a5f"))
+    painter.drawRoundedRect(4, 12, 72, 72, 14, 14)
+    painter.setPen(QColor("#ffffff"))
+    font = painter.font()
+    font.setPixelSize(40)
+    font.setBold(True)
+    painter.setFont(font)
+    painter.drawText(4, 12, 72, 72, 0x84, "QC")  # AlignCenter
+    painter.setPen(QColor("#3b6ea8"))
+    font.setPixelSize(26)
+    painter.setFont(font)
+    painter.drawText(92, 12, 268, 72, 0x81, "Quality Partners")  # AlignLeft | AlignVCenter
+    painter.end()
+    image.save(str(logo))
 
     def settle() -> None:
         for _ in range(20):
             app.processEvents()
 
-    window.catalogue()
-    settle()
-    window.grab().save(str(out / "start.png"))
-    window.start.tabs.setCurrentIndex(1)
-    window.start.browser.search.setText("audit trail")
-    window.start.browser.table.selectRow(0)
-    settle()
-    window.grab().save(str(out / "banks.png"))
-    window.start.tabs.setCurrentIndex(0)
-    dialog = NewSessionDialog(services, catalogue, "Dr. Anna Weber", window)
-    dialog.site.setText("Aurora Gene Therapy GmbH")
-    dialog.show()
-    settle()
-    dialog.grab().save(str(out / "wizard.png"))
-    dialog.close()
-    window.open_session(session.id)
-    screen = window.interview
-    assert screen is not None
-    screen.go_to(script[2].question_id)
-    screen.more.setChecked(True)
-    settle()
-    window.grab().save(str(out / "interview.png"))
-    screen.side.setCurrentIndex(1)
-    settle()
-    window.grab().save(str(out / "requests.png"))
-    screen.side.setCurrentIndex(2)
-    settle()
-    window.grab().save(str(out / "findings.png"))
-    inspection.record_response(session.id, script[2].question_id, ResponsePatch(notes="Ask QC for the data map on day 2."), reason="note after the interview")
-    screen.side.setCurrentIndex(3)
-    settle()
-    window.grab().save(str(out / "history.png"))
-    window.close()
+    for theme in ("light", "dark"):
+        suffix = "" if theme == "light" else "-dark"
+        settings = Settings(
+            user_name="Dr. Anna Weber", company_name="Quality Partners GmbH", company_logo=str(logo), theme=theme,
+            default_persona="eu",
+        )
+        window = MainWindow(services, settings)
+        window.resize(1440, 900)
+        window.show()
+        window.catalogue()
+        settle()
+        window.grab().save(str(out / f"start{suffix}.png"))
+        window.start.tabs.setCurrentIndex(1)
+        window.start.browser.search.setText("audit trail")
+        settle()
+        window.grab().save(str(out / f"banks{suffix}.png"))
+        window.start.tabs.setCurrentIndex(0)
+        dialog = NewSessionDialog(services, catalogue, "Dr. Anna Weber", window, default_persona="eu")
+        dialog.site.setText("Aurora Gene Therapy GmbH")
+        dialog.show()
+        settle()
+        dialog.grab().save(str(out / f"wizard{suffix}.png"))
+        dialog.close()
+        preferences = PreferencesDialog(settings, window)
+        preferences.show()
+        settle()
+        preferences.grab().save(str(out / f"preferences{suffix}.png"))
+        preferences.close()
+        window.open_session(session.id)
+        screen = window.interview
+        assert screen is not None
+        screen.go_to(script[2].question_id)
+        screen.more.setChecked(True)
+        screen.side.setCurrentIndex(0)
+        screen.check_evidence()
+        QThreadPool.globalInstance().waitForDone(10000)
+        settle()
+        window.grab().save(str(out / f"interview{suffix}.png"))
+        screen.side.setCurrentIndex(1)
+        settle()
+        window.grab().save(str(out / f"requests{suffix}.png"))
+        screen.side.setCurrentIndex(2)
+        settle()
+        window.grab().save(str(out / f"findings{suffix}.png"))
+        screen.side.setCurrentIndex(3)
+        settle()
+        window.grab().save(str(out / f"history{suffix}.png"))
+        window.close()
+        settle()
     services.close()
     return 0
 

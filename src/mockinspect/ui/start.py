@@ -165,6 +165,14 @@ class BankBrowser(QWidget):
             item = self.model.rows[row]
             hidden = not all(w in item.haystack for w in words)
             self.table.setRowHidden(self._proxy_row(row), hidden)
+        current = self.table.currentIndex()
+        if not current.isValid() or self.table.isRowHidden(current.row()):
+            first = next((r for r in range(self.proxy.rowCount()) if not self.table.isRowHidden(r)), None)
+            if first is None:
+                self.table.clearSelection()
+                self.detail.clear()
+            else:
+                self.table.selectRow(first)
 
     def _proxy_row(self, source_row: int) -> int:
         return self.proxy.mapFromSource(self.model.index(source_row, 0)).row()
@@ -211,7 +219,7 @@ class StartScreen(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)  # the site
         self.empty = QLabel(tr("No sessions yet. Start one with New session (Ctrl+N)."))
         self.empty.setObjectName("muted")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)

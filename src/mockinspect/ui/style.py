@@ -181,6 +181,9 @@ def sheet(c: Colours) -> str:
     prompt = mix(c.text, "#ffffff", 0.3) if c.dark else "#17202b"
     probe_bg = mix(c.base, HUES["probe"], 0.2 if c.dark else 0.09)
     probe_text = mix(c.text, HUES["probe"], 0.15)
+    button = mix(c.base, c.text, 0.07) if c.dark else "#fbfcfd"
+    button_hover = mix(button, c.text, 0.07)
+    button_border = mix(c.base, c.text, 0.24 if c.dark else 0.22)
     return f"""
 QLabel#title {{ font-size: 18pt; font-weight: 600; color: {title}; }}
 QLabel#header {{ font-size: 11pt; }}
@@ -195,11 +198,17 @@ QLabel#drop {{ border: 1.5px dashed {mix(c.base, c.text, 0.4)}; border-radius: 6
 QLabel#preview {{ background: {c.card}; border: 1px solid {c.border}; border-radius: 4px; color: {c.muted}; }}
 QLabel#level {{ padding: 2px 0; }}
 QFrame#questionCard {{ background: {c.base}; border: 1px solid {c.border}; border-radius: 8px; }}
-QPushButton {{ padding: 5px 12px; border-radius: 4px; }}
+QPushButton {{ padding: 5px 12px; border-radius: 4px; background: {button}; border: 1px solid {button_border}; }}
+QPushButton:hover {{ background: {button_hover}; border-color: {mix(button_border, c.text, 0.2)}; }}
+QPushButton:pressed {{ background: {mix(button, c.text, 0.12)}; }}
+QPushButton:focus {{ border: 1.5px solid {focus}; }}
+QPushButton:disabled {{ color: {mix(c.window, c.text, 0.45)}; background: {mix(button, c.window, 0.5)}; }}
 QPushButton#primary {{ background: {c.accent}; color: white; border: 1px solid {c.accent}; font-weight: 600; }}
 QPushButton#primary:hover {{ background: {accent_hover}; }}
+QPushButton#primary:focus {{ border: 1.5px solid {mix(c.accent, c.text, 0.5)}; }}
 QPushButton#primary:disabled {{ background: {mix(c.window, c.accent, 0.45)}; border-color: {mix(c.window, c.accent, 0.45)}; color: {mix(c.window, "#ffffff", 0.7)}; }}
-QPushButton:checked {{ background: {mix(c.base, c.accent, 0.28 if c.dark else 0.16)}; border: 1px solid {c.accent}; font-weight: 600; }}
+QPushButton:checked {{ background: {mix(c.base, c.accent, 0.3 if c.dark else 0.16)}; border: 1.5px solid {c.accent if not c.dark else mix(c.accent, "#ffffff", 0.3)}; }}
+QDialogButtonBox {{ dialogbuttonbox-buttons-have-icons: 0; }}
 QTreeView::item {{ padding: 3px 2px; }}
 QTabWidget::pane {{ border: 1px solid {c.border}; border-radius: 4px; }}
 *:focus {{ outline: none; }}
