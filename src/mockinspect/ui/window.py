@@ -156,6 +156,7 @@ class MainWindow(QMainWindow):
         self._action(tools, tr("&Verify records"), self.verify_trail)
         help_menu = bar.addMenu(tr("&Help"))
         self._action(help_menu, tr("&Keyboard shortcuts"), self.show_shortcuts, "F1")
+        self._action(help_menu, tr("&About mockinspect"), self.show_about).setMenuRole(QAction.MenuRole.AboutRole)
 
     def _in_interview(self, action: Any) -> None:
         if self.interview is not None and self.stack.currentWidget() is self.interview:
@@ -354,6 +355,12 @@ class MainWindow(QMainWindow):
         ]
         body = "<table cellspacing=6>" + "".join(f"<tr><td><b>{html.escape(k)}</b></td><td>{html.escape(v)}</td></tr>" for k, v in rows) + "</table>"
         ask(self, "info", tr("Keyboard shortcuts"), body)
+
+    def show_about(self) -> None:
+        from mockinspect.ui.about import show_about
+
+        services = getattr(self, "services", None)  # None until the database is open
+        show_about(self, services.db.path if services is not None else None)
 
     # -- preferences ------------------------------------------------------------------------------
 
