@@ -2,6 +2,7 @@
 
 With arguments it runs the command line; without them (or with ``gui``) it starts the
 desktop window (``mockinspect.ui.main``), which needs a display and says so in one line if there is none.
+``--smoke`` runs the end-to-end self-check of an installed or frozen copy (``mockinspect.ui.smoke``).
 """
 
 from __future__ import annotations
@@ -32,6 +33,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else list(argv)
     if not args:  # the window: skip importing the whole command line (half the start-up time)
         return start_gui([])
+    if args == ["--smoke"]:
+        from mockinspect.ui.smoke import main as smoke
+
+        return smoke()
     from mockinspect.cli import main as cli_main
 
     return cli_main(argv, gui=start_gui)
