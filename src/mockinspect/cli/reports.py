@@ -9,6 +9,7 @@ mock inspection), in a temporary database unless ``--db`` is given, and writes i
 from __future__ import annotations
 
 import argparse
+import sys
 import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -28,6 +29,7 @@ from mockinspect.domain.session import (
 )
 from mockinspect.errors import UserError
 from mockinspect.i18n import tr
+from mockinspect.resources import resource
 from mockinspect.services import Services
 from mockinspect.services.report import PAPERS, ReportService
 
@@ -65,19 +67,23 @@ def _pdf_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--password", metavar="PW", help=tr("encrypt the PDF with AES-256; opening it needs PW"))
 
 
-def _company() -> str:
+def _report_service(services: Services) -> ReportService:
+    """The report service with the company name and logo from the settings."""
     from mockinspect.settings import Settings
 
-    return Settings.load().company_name
+    settings = Settings.load()
+    return ReportService(services.inspection, company=settings.company_name, logo=settings.company_logo)
 
 
 def cmd_report(args: argparse.Namespace) -> int:
     with open_services(args, "read") as services:
         sid = resolve_session(services, args.id)
-        reports = ReportService(services.inspection, company=_company())
+        reports = _report_service(services)
         model = reports.export_pdf(
             sid, Path(args.output), paper=args.paper or default_paper(), password=args.password, draft=args.draft
         )
+    for warning in reports.warnings:
+        echo(tr("warning: {message}", message=warning), file=sys.stderr)
     echo(tr("wrote {path} ({status}, {n} finding(s))", path=args.output, status=model.status.lower(), n=len(model.findings)))
     return 0
 
@@ -381,6 +387,6 @@ def _interview(
         grade="recommendation",
     )
     inspection.finish_session(sid)
-    reports = ReportService(inspection, company="Northbridge GMP Consulting")
+    reports = ReportService(inspection, company="Northbridge GMP Consulting", logo=resource("demo", "northbridge-logo.png"))
     return reports.export_pdf(sid, out, paper=paper, password=password)
 

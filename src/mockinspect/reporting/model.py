@@ -261,6 +261,8 @@ class ReportModel:
     training: TrainingRecord | None = None
     notes: tuple[str, ...] = ()  # caveats about the data (an old session without frozen content)
     keywords: tuple[str, ...] = field(default_factory=tuple)
+    company_logo: bytes | None = None  # a downscaled JPEG from the settings, printed on the cover
+    company_logo_size: tuple[int, int] = (0, 0)
 
     @property
     def deficiencies(self) -> tuple[ReportFinding, ...]:

@@ -353,6 +353,12 @@ class _Builder:
     def cover(self) -> list[Flowable]:
         m = self.m
         story: list[Flowable] = [Spacer(1, 18 * mm)]
+        if m.company_logo:  # the consultancy's logo, top right, at most 50 x 18 mm
+            w, h = m.company_logo_size
+            scale = min(50 * mm / max(w, 1), 18 * mm / max(h, 1))
+            logo = Image(BytesIO(m.company_logo), width=w * scale, height=h * scale)
+            logo.hAlign = "RIGHT"
+            story = [logo, Spacer(1, max(0.0, 18 * mm - h * scale))]
         story.append(self.raw(mk(m.title), "title"))
         story.append(Spacer(1, 3 * mm))
         story.append(self.raw(f"Simulating an {mk(m.persona_title)}", "subtitle"))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -81,15 +82,28 @@ CONFIDENTIALITY = (
 class ReportService:
     """The findings report of a session: the model (``build``) and the PDF (``export_pdf``)."""
 
-    def __init__(self, inspection: InspectionService, *, company: str = "") -> None:
+    def __init__(self, inspection: InspectionService, *, company: str = "", logo: str | Path | None = None) -> None:
         self.inspection = inspection
         self.company = company
+        self.logo: tuple[bytes, tuple[int, int]] | None = None
+        self.warnings: list[str] = []  # said to the user, never printed in the client's report
+        if logo:
+            from mockinspect.reporting.images import thumbnail
+
+            self.logo = thumbnail(Path(logo).expanduser())
+            if self.logo is None:
+                self.warnings.append(
+                    tr("the company logo {path} could not be read as an image; the report has no logo", path=logo)
+                )
 
     # -- the model -------------------------------------------------------------------------
 
     def build(self, session_id: str, *, draft: bool = False) -> m.ReportModel:
         snap = self.inspection.snapshot(session_id)
-        return build_model(snap, self._repeats(snap.findings), company=self.company, draft=draft)
+        report = build_model(snap, self._repeats(snap.findings), company=self.company, draft=draft)
+        if self.logo is not None:
+            report = replace(report, company_logo=self.logo[0], company_logo_size=self.logo[1])
+        return report
 
     def _repeats(self, findings: Sequence[Finding]) -> dict[int, str]:
         """For each repeat finding, what it repeats: the earlier finding's title and date."""
