@@ -81,7 +81,7 @@ def _optional_groups() -> list[Any]:
     import importlib
 
     groups = []
-    for name in ("sessions", "findings", "evidence", "trail", "reports"):
+    for name in ("sessions", "findings", "evidence", "trail", "reports", "training"):
         try:
             groups.append(importlib.import_module(f"mockinspect.cli.{name}"))
         except ModuleNotFoundError as exc:
@@ -114,9 +114,7 @@ def main(argv: Sequence[str] | None = None, *, gui: Callable[[list[str]], int] |
     try:
         for arg in argv:
             if surrogates(arg):
-                raise UsageError(
-                    tr("'{arg}' is not UTF-8 text; if it names a file or folder, rename it", arg=arg)
-                )
+                raise UsageError(tr("'{arg}' is not UTF-8 text; if it names a file or folder, rename it", arg=arg))
         parser = build_parser()
         args, extras = parser.parse_known_args(argv)
         if extras:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from mockinspect.cli import UsageError, wants_json
+from mockinspect.cli import UsageError, training, wants_json
 from mockinspect.cli.common import catalogue, emit, open_services, positive_int, resolve_session, session_help, when
 from mockinspect.cli.output import echo, print_fields, print_json, print_table
 from mockinspect.domain.bank import ResponseStatus
@@ -22,11 +22,12 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
     new = session_sub.add_parser("new", parents=[common], help=tr("start a session from a scenario; prints its id"))
     new.add_argument("--scenario", required=True, metavar="ID", help=tr("the scenario to run"))
-    new.add_argument("--site", required=True, metavar="NAME", help=tr("the site inspected"))
+    new.add_argument("--site", metavar="NAME", help=tr("the site inspected (a training session: optional)"))
     new.add_argument("--mode", choices=[m.value for m in Mode], default=Mode.AUDIT.value)
     new.add_argument("--lead", metavar="NAME", help=tr("the lead auditor or trainee"))
     new.add_argument("--seed", type=positive_int, metavar="N", help=tr("random seed for drawing questions"))
     new.add_argument("--address", metavar="TEXT", help=tr("the site's address"))
+    training.add_session_options(new)
     new.set_defaults(handler=cmd_new)
 
     listing = session_sub.add_parser("list", parents=[common], help=tr("sessions in the database"))
@@ -77,9 +78,18 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def cmd_new(args: argparse.Namespace) -> int:
+    training_mode = args.mode == Mode.TRAINING.value
+    if training_mode and not args.trainee:
+        raise UsageError(tr("session new: a training session needs --trainee NAME"))
+    if not training_mode and args.trainee:
+        raise UsageError(tr("session new: --trainee is for a training session (--mode training)"))
+    if not training_mode and not args.site:
+        raise UsageError(tr("session new: the following arguments are required: --site"))
     found = catalogue(args)
     scenario = found.scenario(args.scenario)
     banks = found.banks_for(scenario)
+    if training_mode:
+        return training.new_training_session(args, scenario, banks)
     with open_services(args, "write") as services:
         session = services.inspection.create_session(
             scenario, banks, site=args.site, mode=args.mode, lead=args.lead, seed=args.seed, address=args.address
@@ -97,8 +107,16 @@ def cmd_list(args: argparse.Namespace) -> int:
     print_table(
         [tr("ID"), tr("STARTED"), tr("MODE"), tr("STATE"), tr("SCENARIO"), tr("ANSWERED"), tr("FINDINGS"), tr("SITE")],
         [
-            (i.id, when(i.started_at), i.mode.value, i.state.value, i.scenario_id, f"{i.answered}/{i.questions}",
-             i.findings, i.site)
+            (
+                i.id,
+                when(i.started_at),
+                i.mode.value,
+                i.state.value,
+                i.scenario_id,
+                f"{i.answered}/{i.questions}",
+                i.findings,
+                i.site,
+            )
             for i in items
         ],
     )
@@ -109,8 +127,10 @@ def cmd_show(args: argparse.Namespace) -> int:
     with open_services(args, "read") as services:
         summary = services.inspection.summary(resolve_session(services, args.id))
         drafts = services.inspection.drafts(summary.session.id)
+        scores = services.training.scores(summary.session.id) if summary.session.mode is Mode.TRAINING else None
     if wants_json(args):
-        print_json({**plain(summary), "drafts": len(drafts)})
+        extra = {} if scores is None else {"training": training.scores_json(scores)}
+        print_json({**plain(summary), "drafts": len(drafts), **extra})
         return 0
     s, c = summary.session, summary.counts
     lines: list[tuple[str, object]] = [
@@ -131,6 +151,9 @@ def cmd_show(args: argparse.Namespace) -> int:
     if drafts:
         lines.append((tr("Drafts"), tr("{n} answer(s) typed but not saved", n=len(drafts))))
     print_fields(lines)
+    if scores is not None:
+        print()
+        training.print_scores(scores)
     if summary.findings:
         print()
         print_table(
@@ -201,9 +224,11 @@ def cmd_answer(args: argparse.Namespace) -> int:
             tr("session answer: give at least one of --status, --text, --notes, --answered-by, --seconds, "
                "--key-point, --evidence")
         )  # fmt: skip
-    found = catalogue(args)
     with open_services(args, "write") as services:
         sid = resolve_session(services, args.id)
+        if services.inspection.session(sid).mode is Mode.TRAINING:
+            return training.answer_training(args, services, sid)
+        found = catalogue(args)
         if args.key_point:
             _check_key_points(services.inspection.snapshot(sid), args.question, args.key_point)
         response = services.inspection.record_response(sid, args.question, patch, evidence=evidence, reason=args.reason)

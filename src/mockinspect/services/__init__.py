@@ -8,6 +8,7 @@ from pathlib import Path
 from mockinspect.services.base import open_database
 from mockinspect.services.inspection import InspectionService
 from mockinspect.services.trail import TrailService
+from mockinspect.services.training import TrainingService
 from mockinspect.store import Database, OpenMode
 
 
@@ -18,12 +19,19 @@ class Services:
     db: Database
     inspection: InspectionService
     trail: TrailService
+    training: TrainingService
 
     @classmethod
     def open(cls, path: Path, *, user_name: str, mode: OpenMode = "write", backup_on_open: bool = False) -> Services:
         db = open_database(path, mode=mode, backup_on_open=backup_on_open)
         try:
-            return cls(db, InspectionService(db, user_name=user_name), TrailService(db, user_name=user_name))
+            inspection = InspectionService(db, user_name=user_name)
+            return cls(
+                db,
+                inspection,
+                TrailService(db, user_name=user_name),
+                TrainingService(db, user_name=user_name, inspection=inspection),
+            )
         except BaseException:
             db.close()
             raise
@@ -38,4 +46,4 @@ class Services:
         self.close()
 
 
-__all__ = ["InspectionService", "Services", "TrailService"]
+__all__ = ["InspectionService", "Services", "TrailService", "TrainingService"]

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, update
 
+from mockinspect.domain.session import ScriptEntry
 from mockinspect.domain.trainee import KeyPointOverride, ScoredAttempt, StoredSchedule, Trainee, TrainingLink
 from mockinspect.store import audit as trail
 from mockinspect.store.audit import AuditWriter
@@ -17,6 +18,7 @@ from mockinspect.store.errors import ConflictError, NotFoundError
 from mockinspect.store.rows import constant, require_session, row_to
 from mockinspect.store.sessions import check_open
 from mockinspect.store.tables import (
+    script_t,
     sessions_t,
     trainees_t,
     training_overrides_t,
@@ -222,6 +224,18 @@ class TrainingRepository:
                 .order_by(sessions_t.c.started_at, sessions_t.c.id)
             ).mappings()
             return [link_from(r) for r in rows]
+
+    def trainee_questions(self, trainee_id: int) -> dict[str, ScriptEntry]:
+        """Every question asked in the trainee's training sessions, as most recently asked."""
+        with self.db.read() as conn:
+            rows = conn.execute(
+                select(script_t)
+                .join(training_sessions_t, training_sessions_t.c.session_id == script_t.c.session_id)
+                .join(sessions_t, sessions_t.c.id == script_t.c.session_id)
+                .where(training_sessions_t.c.trainee_id == trainee_id)
+                .order_by(sessions_t.c.started_at, script_t.c.position)
+            ).mappings()
+            return {r["question_id"]: row_to(ScriptEntry, r, f"script item {r['id']}") for r in rows}
 
     # -- scored attempts and overrides -------------------------------------------------------
 
