@@ -152,7 +152,6 @@ def test_at_least_12_banks():
     assert len(banks()) >= MIN_BANKS
 
 
-@_counts_pending
 def test_at_least_ten_scenarios():
     assert len(scenarios()) >= MIN_SCENARIOS
 
