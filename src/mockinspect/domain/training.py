@@ -30,6 +30,8 @@ SCORER_VERSION = "1.0.0"
 RUBRIC_VERSION = "1.0"
 
 WINDOW = 8  # tokens between the first and last term group of a key point
+SENTENCE_WINDOW = 20  # ...or this many when they sit in one sentence (a claim is made in a sentence)
+SCATTER_WINDOW = 30  # every group present but further apart: half credit
 NEGATION_SCOPE = 5  # tokens a negation trigger reaches
 FUZZY_MIN_LETTERS = 6
 FUZZY_MIN_RATIO = 0.9
@@ -259,9 +261,70 @@ _UNITS |= {"f": "°f", "°f": "°f", "ºf": "°f", "℉": "°f", "fahrenheit": "
 _STEMMER = snowballstemmer.stemmer("english")
 
 
+# Snowball strips suffixes, so "kept" never meets "keep": irregular past forms go to their base first.
+_IRREGULAR = {
+    "kept": "keep",
+    "made": "make",
+    "done": "do",
+    "did": "do",
+    "written": "write",
+    "wrote": "write",
+    "held": "hold",
+    "ran": "run",
+    "taken": "take",
+    "took": "take",
+    "given": "give",
+    "gave": "give",
+    "sent": "send",
+    "brought": "bring",
+    "chosen": "choose",
+    "chose": "choose",
+    "frozen": "freeze",
+    "froze": "freeze",
+    "shown": "show",
+    "known": "know",
+    "knew": "know",
+    "seen": "see",
+    "saw": "see",
+    "got": "get",
+    "gotten": "get",
+    "left": "leave",
+    "lost": "lose",
+    "paid": "pay",
+    "said": "say",
+    "sold": "sell",
+    "spent": "spend",
+    "stood": "stand",
+    "told": "tell",
+    "thought": "think",
+    "understood": "understand",
+    "went": "go",
+    "gone": "go",
+    "began": "begin",
+    "begun": "begin",
+    "drawn": "draw",
+    "drew": "draw",
+    "built": "build",
+    "caught": "catch",
+    "taught": "teach",
+    "bought": "buy",
+    "meant": "mean",
+    "signed off": "sign off",
+    "overwritten": "overwrite",
+    "overwrote": "overwrite",
+    "rewritten": "rewrite",
+    "rewrote": "rewrite",
+    "withdrawn": "withdraw",
+    "withdrew": "withdraw",
+    "undertaken": "undertake",
+    "forgotten": "forget",
+    "forgot": "forget",
+}
+
+
 @lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
-    return str(_STEMMER.stemWord(word))
+    return str(_STEMMER.stemWord(_IRREGULAR.get(word, word)))
 
 
 def _is_acronym(raw: str) -> bool:
@@ -459,6 +522,7 @@ class _TermToken:
     exact: bool
 
 
+@lru_cache(maxsize=16384)
 def _term_tokens(term: str) -> tuple[_TermToken, ...]:
     return tuple(_TermToken(t.norm, t.stem, t.exact) for t in tokenize(term))
 
@@ -508,9 +572,10 @@ def _phrase_at(tokens: Sequence[Token], i: int, phrase: Phrase, *, by_stem: bool
     return all(p == "*" or tokens[i + k].norm == p for k, p in enumerate(phrase.tokens))
 
 
-def _longest_at(tokens: Sequence[Token], i: int, phrases: Iterable[Phrase]) -> Phrase | None:
-    found = [p for p in phrases if _phrase_at(tokens, i, p)]
-    return max(found, key=lambda p: len(p.tokens)) if found else None
+def _longest_at(tokens: Sequence[Token], i: int, phrases: tuple[Phrase, ...]) -> Phrase | None:
+    if i >= len(tokens):
+        return None
+    return next((p for p in _by_first_word(phrases, False).get(tokens[i].norm, ()) if _phrase_at(tokens, i, p)), None)
 
 
 def _phrase_hits(
@@ -518,12 +583,21 @@ def _phrase_hits(
 ) -> list[tuple[int, int, Phrase]]:
     """Every (first, last, phrase) occurrence, longest first where two start at one word."""
     hits = []
-    ordered = sorted(phrases, key=lambda p: -len(p.tokens))
-    for i in range(len(tokens)):
-        for p in ordered:
+    index = _by_first_word(tuple(phrases), by_stem)
+    for i, t in enumerate(tokens):
+        for p in index.get(t.stem if by_stem else t.norm, ()):
             if _phrase_at(tokens, i, p, by_stem=by_stem):
                 hits.append((i, i + len(p.tokens) - 1, p))
     return hits
+
+
+@lru_cache(maxsize=256)
+def _by_first_word(phrases: tuple[Phrase, ...], by_stem: bool) -> dict[str, tuple[Phrase, ...]]:
+    """Phrases by their first word (no lexicon phrase starts with '*'), longest first."""
+    index: dict[str, list[Phrase]] = {}
+    for p in sorted(phrases, key=lambda p: -len(p.tokens)):
+        index.setdefault((p.stems if by_stem else p.tokens)[0], []).append(p)
+    return {k: tuple(v) for k, v in index.items()}
 
 
 @dataclass(frozen=True)
@@ -542,7 +616,7 @@ def _negation(tokens: Sequence[Token], first: int, last: int, lex: Lexicon) -> _
     start = first
     while start > 0 and first - start < NEGATION_SCOPE:
         prev = start - 1
-        if tokens[prev].sentence != sentence_first or any(_phrase_at(tokens, prev, t) for t in lex.terminators):
+        if tokens[prev].sentence != sentence_first or _longest_at(tokens, prev, lex.terminators):
             break
         start = prev
     found: list[tuple[int, str]] = []
@@ -560,7 +634,7 @@ def _negation(tokens: Sequence[Token], first: int, last: int, lex: Lexicon) -> _
         i += 1
     j = last + 1
     while j < len(tokens) and j - last <= NEGATION_SCOPE and tokens[j].sentence == sentence_last:
-        if any(_phrase_at(tokens, j, t) for t in lex.terminators):
+        if _longest_at(tokens, j, lex.terminators):
             break
         post = _longest_at(tokens, j, lex.negation_after)
         if post is not None:
@@ -765,8 +839,11 @@ def _content_words(text: str, lex: Lexicon) -> list[tuple[_TermToken, ...]]:
     return out
 
 
-def _best_window(groups: Sequence[Sequence[_Hit]]) -> list[tuple[_Hit, ...]]:
-    """Every choice of one hit per group on distinct words within WINDOW, tightest first."""
+def _best_window(
+    groups: Sequence[Sequence[_Hit]], tokens: Sequence[Token], limit: int = WINDOW
+) -> list[tuple[_Hit, ...]]:
+    """Every choice of one hit per group on distinct words within ``limit`` words (or
+    SENTENCE_WINDOW in one sentence, when ``limit`` is WINDOW), tightest first."""
     capped = [sorted(g, key=lambda h: h.first)[:24] for g in groups]
     choices = []
     for combo in product(*capped):
@@ -781,7 +858,8 @@ def _best_window(groups: Sequence[Sequence[_Hit]]) -> list[tuple[_Hit, ...]]:
         if overlap:
             continue
         width = max(h.first for h in combo) - min(h.last for h in combo)
-        if width <= WINDOW:
+        one_sentence = len({tokens[h.first].sentence for h in combo}) == 1
+        if width <= limit or (limit == WINDOW and one_sentence and width <= SENTENCE_WINDOW):
             choices.append((width, combo))
     choices.sort(key=lambda c: (c[0], min(h.first for h in c[1])))
     return [c for _, c in choices]
@@ -797,74 +875,98 @@ def _spans(tokens: Sequence[Token], hits: Iterable[_Hit]) -> tuple[tuple[tuple[i
     return tuple(spans), tuple(words)
 
 
-def match_key_point(tokens: Sequence[Token], kp: FrozenKeyPoint, lex: Lexicon) -> KeyPointMatch:
+@dataclass(frozen=True)
+class Scope:
+    """Words whose claims are not statements of fact: ``hypothetical`` words follow "I don't know",
+    "I'll check" or "I'll get the owner" in their clause ("I'll get the system owner, who can show you
+    the restore test record" knows nothing about restore tests). ConText's "hypothetical" (Harkema et
+    al. 2009), which extends NegEx; brief: not in the brief, whose honest gap would otherwise earn
+    key-point credit for the words of its own promise.
+
+    Hedged clauses are not in the scope: a hedge costs C, not A (brief §6). Capping a hedged point at
+    half credit was tried and agreed less with the hand grades (86.7% against 87.5%)."""
+
+    hypothetical: frozenset[int] = frozenset()
+
+
+def _group_hits(tokens: Sequence[Token], group: Sequence[str], scope: Scope) -> list[_Hit]:
+    hits: list[_Hit] = []
+    for term in group:
+        tt = _term_tokens(term)
+        if tt:
+            hits.extend(h for h in _find_term(tokens, tt) if h.first not in scope.hypothetical)
+    return hits
+
+
+def match_key_point(
+    tokens: Sequence[Token], kp: FrozenKeyPoint, lex: Lexicon, scope: Scope | None = None
+) -> KeyPointMatch:
     """Credit for one key point: 1 when a word of every term group falls within WINDOW words of the
-    others and is not negated; 0.5 when every group is present but scattered, or (three groups or more)
-    all but one group sit together; 0 otherwise. Without terms, the key point's own content words."""
+    others (SENTENCE_WINDOW inside one sentence) and is not negated; 0.5 when every group is present
+    but scattered (within SCATTER_WINDOW), or (three groups or more) all but one group sit together;
+    0 when negated or absent. Words in ``scope.hypothetical`` do not count. Without terms, the key
+    point's own content words."""
+    scope = scope or Scope()
     if not kp.terms:
-        return _match_by_text(tokens, kp, lex)
-    groups: list[list[_Hit]] = []
-    for group in kp.terms:
-        hits: list[_Hit] = []
-        for term in group:
-            tt = _term_tokens(term)
-            if tt:
-                hits.extend(_find_term(tokens, tt))
-        groups.append(hits)
+        return _match_by_text(tokens, kp, lex, scope)
+    groups = [_group_hits(tokens, group, scope) for group in kp.terms]
     missing = [i for i, g in enumerate(groups) if not g]
     if not missing:
-        windows = _best_window(groups)
-        negated_choice: tuple[_Hit, ...] | None = None
-        neg_reason = ""
-        for combo in windows:
-            first = min(h.first for h in combo)
-            last = max(h.last for h in combo)
-            neg = _negation(tokens, first, last, lex)
-            if not neg.negated:
-                spans, words = _spans(tokens, combo)
-                fuzzy = [w for h, w in zip(sorted(combo, key=lambda h: h.first), words, strict=True) if h.fuzzy]
-                reason = tr("found: {words}", words=", ".join(words))
-                if fuzzy:
-                    reason += tr(" (read as a typo: {words})", words=", ".join(fuzzy))
-                if neg.reason:
-                    reason += f"; {neg.reason}"
-                return KeyPointMatch(kp.id, 1.0, spans, words, False, reason, kp.text)
-            if negated_choice is None:
-                negated_choice, neg_reason = combo, neg.reason
-        if negated_choice is not None:
-            spans, words = _spans(tokens, negated_choice)
-            reason = tr(
-                "stated in the negative: {words} ({why}); a negated point earns nothing",
-                words=", ".join(words),
-                why=neg_reason,
-            )
-            return KeyPointMatch(kp.id, 0.0, spans, words, True, reason, kp.text)
-        first_hits = [min(g, key=lambda h: h.first) for g in groups]
-        spans, words = _spans(tokens, first_hits)
-        reason = tr("partly: {words} are in the answer but not together", words=", ".join(words))
-        return KeyPointMatch(kp.id, 0.5, spans, words, False, reason, kp.text)
-    if len(groups) >= 3 and len(missing) == 1:
-        present = [g for g in groups if g]
-        windows = _best_window(present)
-        for combo in windows:
-            neg = _negation(tokens, min(h.first for h in combo), max(h.last for h in combo), lex)
-            if not neg.negated:
-                spans, words = _spans(tokens, combo)
-                absent = " / ".join(kp.terms[missing[0]][:3])
-                reason = tr("partly: {words}; nothing for {absent}", words=", ".join(words), absent=absent)
-                return KeyPointMatch(kp.id, 0.5, spans, words, False, reason, kp.text)
-    absent = "; ".join(" / ".join(kp.terms[i][:3]) for i in missing)
+        found = _judge(tokens, kp, lex, scope, _best_window(groups, tokens))
+        if found is not None:
+            return found
+        scattered = _best_window(groups, tokens, SCATTER_WINDOW)
+        if scattered:
+            spans, words = _spans(tokens, scattered[0])
+            reason = tr("partly: {words} are in the answer but not together", words=", ".join(words))
+            return KeyPointMatch(kp.id, 0.5, spans, words, False, reason, kp.text)
+    elif len(groups) >= 3 and len(missing) == 1:
+        found = _judge(tokens, kp, lex, scope, _best_window([g for g in groups if g], tokens))
+        if found is not None and not found.negated:
+            absent = " / ".join(kp.terms[missing[0]][:3])
+            reason = tr("partly: {words}; nothing for {absent}", words=", ".join(found.matched_words), absent=absent)
+            return replace(found, credit=min(found.credit, 0.5), reason=reason)
+    absent = "; ".join(" / ".join(kp.terms[i][:3]) for i in missing) or tr("the words are too far apart")
     return KeyPointMatch(kp.id, 0.0, (), (), False, tr("not covered: nothing for {absent}", absent=absent), kp.text)
 
 
-def _match_by_text(tokens: Sequence[Token], kp: FrozenKeyPoint, lex: Lexicon) -> KeyPointMatch:
+def _judge(
+    tokens: Sequence[Token], kp: FrozenKeyPoint, lex: Lexicon, scope: Scope, windows: Sequence[tuple[_Hit, ...]]
+) -> KeyPointMatch | None:
+    """The best of the candidate windows: a plain statement beats a negated one."""
+    negated: KeyPointMatch | None = None
+    for combo in windows:
+        first = min(h.first for h in combo)
+        last = max(h.last for h in combo)
+        spans, words = _spans(tokens, combo)
+        neg = _negation(tokens, first, last, lex)
+        if neg.negated:
+            if negated is None:
+                reason = tr(
+                    "stated in the negative: {words} ({why}); a negated point earns nothing",
+                    words=", ".join(words),
+                    why=neg.reason,
+                )
+                negated = KeyPointMatch(kp.id, 0.0, spans, words, True, reason, kp.text)
+            continue
+        reason = tr("found: {words}", words=", ".join(words))
+        fuzzy = [w for h, w in zip(sorted(combo, key=lambda h: h.first), words, strict=True) if h.fuzzy]
+        if fuzzy:
+            reason += tr(" (read as a typo: {words})", words=", ".join(fuzzy))
+        if neg.reason:
+            reason += f"; {neg.reason}"
+        return KeyPointMatch(kp.id, 1.0, spans, words, False, reason, kp.text)
+    return negated
+
+
+def _match_by_text(tokens: Sequence[Token], kp: FrozenKeyPoint, lex: Lexicon, scope: Scope) -> KeyPointMatch:
     """No term groups: the key point's content words; half of them found earns 1, a quarter 0.5."""
     words = _content_words(kp.text, lex)
     if not words:
         return KeyPointMatch(kp.id, 0.0, (), (), False, tr("the key point has no words to look for"), kp.text)
     found: list[_Hit] = []
     for w in words:
-        hits = _find_term(tokens, w)
+        hits = [h for h in _find_term(tokens, w) if h.first not in scope.hypothetical]
         if hits:
             found.append(hits[0])
     share = len(found) / len(words)
@@ -899,9 +1001,13 @@ def _text_of(text: str, tokens: Sequence[Token], first: int, last: int) -> str:
 
 
 def _negated_before(tokens: Sequence[Token], i: int, lex: Lexicon) -> bool:
-    """A denial ("we never share passwords") is not an admission."""
-    for j in range(max(0, i - 3), i):
-        if tokens[j].sentence == tokens[i].sentence and any(_phrase_at(tokens, j, t) for t in lex.negation_before):
+    """A denial ("we never share passwords", "never later from memory or on scrap paper") is not an
+    admission: a negation up to WINDOW words back in the same clause ("No, ..." aside)."""
+    for j in _clause(tokens, i, lex, backwards=True):
+        if j >= i or i - j > WINDOW:
+            continue
+        trig = _longest_at(tokens, j, lex.negation_before)
+        if trig is not None and not (trig.tokens == ("no",) and tokens[j].punct_after == ","):
             return True
     return False
 
@@ -933,7 +1039,8 @@ def _hedges(text: str, tokens: Sequence[Token], lex: Lexicon, taken: set[int]) -
             reason = tr("{kind} hedge: an inspector notes '{phrase}' as uncertainty", kind=kind, phrase=p.text)
             if kind == "frequency":
                 reason = tr("'{phrase}' says the procedure is not always followed (a GMP red flag)", phrase=p.text)
-            flags.append(Flag("hedge", _text_of(text, tokens, first, last), _span(tokens, first, last), False, reason))
+            said = _text_of(text, tokens, first, last)
+            flags.append(Flag("hedge", said, _span(tokens, first, last), False, reason))
     for first, last, p in _phrase_hits(tokens, lex.approximators):
         if any(i in taken for i in range(first, last + 1)) or tokens[first].quoted:
             continue
@@ -943,6 +1050,7 @@ def _hedges(text: str, tokens: Sequence[Token], lex: Lexicon, taken: set[int]) -
             taken.update(range(first, last + 1))
             reason = tr("approximate figure: '{phrase}' before a number", phrase=p.text)
             flags.append(Flag("hedge", _text_of(text, tokens, first, last), _span(tokens, first, last), False, reason))
+    flags.sort(key=lambda f: f.span[0] if f.span else 0)
     return flags
 
 
@@ -1099,6 +1207,124 @@ def quality_from(score: float, critical: bool, a_score: int, *, answered: bool =
     return min(q, 2) if a_score <= 1 else q
 
 
+@dataclass(frozen=True)
+class _Reading:
+    """What the lexicon finds in one answer."""
+
+    clarify: list[Flag]
+    dont_know: list[Flag]
+    follow: list[Flag]
+    show: list[Flag]
+    routed: list[Flag]
+    guesses: list[Flag]
+    blame: list[Flag]
+    unapproved: list[Flag]
+    workaround: list[Flag]
+    red: list[Flag]
+    volunteering: list[Flag]
+    hedges: list[Flag]
+    docs: list[Flag]
+    records: int
+    scope: Scope
+
+    @property
+    def honest_gap(self) -> bool:
+        return bool(self.dont_know) and bool(self.follow or self.show or self.routed or self.docs)
+
+
+def _read(text: str, tokens: Sequence[Token], lex: Lexicon) -> _Reading:
+    taken: set[int] = set()
+
+    def phrases(items: tuple[Phrase, ...], kind: str, reason: str, **kw: Any) -> list[Flag]:
+        return _phrase_flags(text, tokens, items, kind, reason, taken, lex=lex, **kw)
+
+    # Claimed first, so their words are not read again as hedges ("could you clarify", "I'd guess").
+    clarify = phrases(lex.clarify, "clarify", "asks for clarification: '{phrase}'")
+    dont_know = phrases(lex.dont_know, "dont-know", "says so when not knowing: '{phrase}'")
+    follow = phrases(lex.follow_through, "follow-through", "offers to find out: '{phrase}'")
+    show = phrases(lex.show_offer, "show-offer", "offers to show the record: '{phrase}'")
+    routed = phrases(lex.routing, "routed", "routes it to the owner: '{phrase}'")
+    guesses = phrases(lex.guess_markers, "guess", "guess marker: '{phrase}' (don't guess in front of an inspector)")
+    critical: dict[str, Any] = {"critical": True, "denial_cancels": True, "by_stem": True}
+    blame = phrases(lex.blame, "blame", "blames someone: '{phrase}' (critical)", **critical)
+    unapproved = phrases(
+        lex.unapproved_practice,
+        "unapproved-practice",
+        "admits an unapproved practice: '{phrase}' (critical)",
+        **critical,
+    )
+    workaround = phrases(
+        lex.workaround, "workaround", "describes a workaround: '{phrase}'", denial_cancels=True, by_stem=True
+    )
+    red = phrases(lex.red_flags, "red-flag", "red flag: '{phrase}'", by_stem=True)
+    volunteering = phrases(lex.volunteering, "volunteering", "volunteers more than was asked: '{phrase}'")
+    hedges = _hedges(text, tokens, lex, taken)
+    hypothetical: set[int] = set()
+    for f in dont_know + follow + routed:
+        hypothetical.update(_clause(tokens, _index_at(tokens, f.span), lex, backwards=False))
+    return _Reading(
+        clarify=clarify,
+        dont_know=dont_know,
+        follow=follow,
+        show=show,
+        routed=routed,
+        guesses=guesses,
+        blame=blame,
+        unapproved=unapproved,
+        workaround=workaround,
+        red=red,
+        volunteering=volunteering,
+        hedges=hedges,
+        docs=_document_ids(text, lex),
+        records=len(_phrase_hits(tokens, lex.record_words, by_stem=True)),
+        scope=Scope(frozenset(hypothetical)),
+    )
+
+
+def _overlaps(span: tuple[int, int] | None, spans: Iterable[tuple[int, int]]) -> bool:
+    return span is not None and any(a < span[1] and span[0] < b for a, b in spans)
+
+
+def _index_at(tokens: Sequence[Token], span: tuple[int, int] | None) -> int:
+    start = span[0] if span else 0
+    return next((i for i, t in enumerate(tokens) if t.end > start), len(tokens) - 1)
+
+
+def _clause(tokens: Sequence[Token], i: int, lex: Lexicon, *, backwards: bool = True) -> range:
+    """The words of the clause around word ``i``: its sentence, cut at "but", "however"..."""
+    sentence = tokens[i].sentence
+    first = i
+    while backwards and first > 0 and tokens[first - 1].sentence == sentence:
+        if _longest_at(tokens, first - 1, lex.terminators):
+            break
+        first -= 1
+    last = i
+    while last + 1 < len(tokens) and tokens[last + 1].sentence == sentence:
+        if _longest_at(tokens, last + 1, lex.terminators):
+            break
+        last += 1
+    return range(first, last + 1)
+
+
+def _override(matches: list[KeyPointMatch], confirmed: Mapping[str, float]) -> None:
+    for kid, credit in confirmed.items():
+        if credit not in (0, 0.5, 1):
+            raise ValueError(tr("a key point's credit is 0, 0.5 or 1, not {credit}", credit=credit))
+        for i, m in enumerate(matches):
+            if m.key_point_id == kid and m.credit != credit:
+                why = tr(
+                    "set to {to} by the assessor (the matcher gave {was}: {why})", to=credit, was=m.credit, why=m.reason
+                )
+                matches[i] = replace(
+                    m,
+                    credit=float(credit),
+                    negated=m.negated and credit == 0,
+                    overridden=True,
+                    matcher_credit=m.credit,
+                    reason=why,
+                )
+
+
 def score_answer(
     question: FrozenQuestion,
     text: str,
@@ -1115,257 +1341,95 @@ def score_answer(
     """
     lex = lexicon
     tokens = tokenize(text)
-    words = word_count(text)
     kps = question.key_points
-    matches = [match_key_point(tokens, kp, lex) for kp in kps]
-    for kid, credit in (confirmed or {}).items():
-        if credit not in (0, 0.5, 1):
-            raise ValueError(tr("a key point's credit is 0, 0.5 or 1, not {credit}", credit=credit))
-        for i, m in enumerate(matches):
-            if m.key_point_id == kid and not (m.credit == credit and not m.overridden):
-                matches[i] = replace(
-                    m,
-                    credit=float(credit),
-                    negated=m.negated and credit == 0,
-                    overridden=True,
-                    matcher_credit=m.credit,
-                    reason=tr(
-                        "set to {to} by the assessor (the matcher gave {was}: {why})",
-                        to=credit,
-                        was=m.credit,
-                        why=m.reason,
-                    ),
-                )
-    if not tokens:
-        return _unanswered(question, matches, seconds, lex)
-
-    taken: set[int] = set()
-    flags: list[Flag] = []
-    # Claimed first, so their words are not read again as hedges ("could you clarify", "I'd guess").
-    positives = _phrase_flags(text, tokens, lex.clarify, "clarify", "asks for clarification: '{phrase}'", taken)
-    dont_know = _phrase_flags(text, tokens, lex.dont_know, "dont-know", "says so when not knowing: '{phrase}'", taken)
-    follow = _phrase_flags(text, tokens, lex.follow_through, "follow-through", "offers to find out: '{phrase}'", taken)
-    show = _phrase_flags(text, tokens, lex.show_offer, "show-offer", "offers to show the record: '{phrase}'", taken)
-    routed = _phrase_flags(text, tokens, lex.routing, "routed", "routes it to the owner: '{phrase}'", taken)
-    guesses = _phrase_flags(
-        text,
-        tokens,
-        lex.guess_markers,
-        "guess",
-        "guess marker: '{phrase}' (don't guess in front of an inspector)",
-        taken,
-    )
-    blame = _phrase_flags(
-        text,
-        tokens,
-        lex.blame,
-        "blame",
-        "blames someone: '{phrase}' (critical)",
-        taken,
-        critical=True,
-        denial_cancels=True,
-        by_stem=True,
-        lex=lex,
-    )
-    unapproved = _phrase_flags(
-        text,
-        tokens,
-        lex.unapproved_practice,
-        "unapproved-practice",
-        "admits an unapproved practice: '{phrase}' (critical)",
-        taken,
-        critical=True,
-        denial_cancels=True,
-        by_stem=True,
-        lex=lex,
-    )
-    workaround = _phrase_flags(
-        text,
-        tokens,
-        lex.workaround,
-        "workaround",
-        "describes a workaround: '{phrase}'",
-        taken,
-        denial_cancels=True,
-        by_stem=True,
-        lex=lex,
-    )
-    red = _phrase_flags(text, tokens, lex.red_flags, "red-flag", "red flag: '{phrase}'", taken, by_stem=True)
-    volunteering = _phrase_flags(
-        text, tokens, lex.volunteering, "volunteering", "volunteers more than was asked: '{phrase}'", taken
-    )
-    hedges = _hedges(text, tokens, lex, taken)
-    docs = _document_ids(text, lex)
-    records = _phrase_hits(tokens, lex.record_words, by_stem=True)
+    reading = _read(text, tokens, lex) if tokens else None
+    scope = reading.scope if reading else Scope()
+    matches = [match_key_point(tokens, kp, lex, scope) for kp in kps]
     wrong = _figures(tokens, kps, text)
-    figures = [f for _, f in wrong]
     for kid, f in wrong:
         for i, m in enumerate(matches):
-            if m.key_point_id == kid and not m.overridden and m.credit > 0:
+            if m.key_point_id == kid and m.credit > 0:
                 reason = tr("a wrong figure ({said}): no credit", said=f.phrase)
                 matches[i] = replace(m, credit=0.0, reason=f"{reason}; {m.reason}")
+    for i, m in enumerate(matches):
+        bad = next((f for f in reading.unapproved if _overlaps(f.span, m.matched_spans)), None) if reading else None
+        if bad is not None and m.credit > 0:
+            reason = tr("said as part of an unapproved practice ('{phrase}'): no credit", phrase=bad.phrase)
+            matches[i] = replace(m, credit=0.0, reason=f"{reason}; {m.reason}")
+    _override(matches, confirmed or {})
+    if reading is None:
+        return _unanswered(question, matches, seconds, lex)
 
-    guessed = []
-    for g in guesses:
-        sentence = next(t.sentence for t in tokens if g.span is not None and t.start >= g.span[0])
-        if any(t.number and t.sentence == sentence for t in tokens):
-            guessed.append(
-                Flag(
-                    "guessed-figure",
-                    g.phrase,
-                    g.span,
-                    True,
-                    tr("a guessed figure: '{phrase}' next to a number (critical)", phrase=g.phrase),
-                )
-            )
-
+    words = word_count(text)
+    guessed = [
+        Flag(
+            "guessed-figure",
+            g.phrase,
+            g.span,
+            True,
+            tr("a guessed figure: '{phrase}' next to a number (critical)", phrase=g.phrase),
+        )
+        for g in reading.guesses
+        if any(t.number and t.sentence == tokens[_index_at(tokens, g.span)].sentence for t in tokens)
+    ]
+    figures = [f for _, f in wrong]
     coverage = sum(m.credit for m in matches) / len(matches) if matches else 1.0
-    negated = [m for m in matches if m.negated]
-    honest_gap = bool(dont_know) and bool(follow or show or routed or docs)
-    honest: list[Flag] = []
-    if honest_gap:
-        first = dont_know[0]
-        honest.append(
-            Flag(
-                "honest-gap",
-                first.phrase,
-                first.span,
-                False,
-                tr("says what they don't know and how they will find out: credit for honesty"),
-            )
-        )
-    for m in negated:
-        span = m.matched_spans[0] if m.matched_spans else None
-        flags.append(
-            Flag(
-                "negated",
-                ", ".join(m.matched_words),
-                span,
-                False,
-                tr("key point '{kp}' stated in the negative", kp=m.key_point_id),
-            )
-        )
-
-    reasons: list[str] = []
-    # B: scope and length
     band, b, b_reason = _band_flags(words)
-    bluffing = words >= BLUFF_WORDS and bool(matches) and coverage == 0 and not honest_gap
+    bluffing = words >= BLUFF_WORDS and bool(matches) and coverage == 0 and not reading.honest_gap
     if bluffing:
         band.append(Flag("bluffing", "", None, False, tr("{n} words and no key point covered: bluffing", n=words)))
         b, b_reason = 0, tr("{n} words that cover no key point", n=words)
-    if volunteering and b > 0:
-        b = max(0, b - len(volunteering))
-        b_reason += tr("; volunteers extra ({n})", n=len(volunteering))
-    # A: key-point coverage and accuracy
-    a = _coverage_score(coverage)
-    a_reason = tr(
-        "{got} of {total} key points ({pct}%)",
-        got=_fmt(sum(m.credit for m in matches)),
-        total=len(matches),
-        pct=round(coverage * 100),
-    )
-    if not matches:
-        a_reason = tr("the question has no key points: not scored on coverage")
-    if (negated or figures) and a > 1:
-        a = 1
-        a_reason += tr("; wrong facts stated (negated point or wrong figure)")
-    if honest_gap and coverage < 0.35 and a > 0:
-        a = 0
-    if honest_gap and coverage < 0.35:
-        a_reason += tr("; the knowledge gap still counts")
-    # C: certainty and honesty
-    n_hedges = len(hedges)
-    if guessed:
-        c, c_reason = 0, tr("states a guessed figure")
-    elif guesses:
-        c, c_reason = 1, tr("guesses ({phrase})", phrase=guesses[0].phrase)
-    elif honest_gap:
-        c, c_reason = 3, tr("says plainly what they don't know and will find out")
-    elif n_hedges >= 2:
-        c, c_reason = 1, tr("{n} hedges", n=n_hedges)
-    elif n_hedges == 1:
-        c, c_reason = 2, tr("one hedge ('{phrase}')", phrase=hedges[0].phrase)
-    elif dont_know:
-        c, c_reason = 2, tr("says they don't know, but not how they will find out")
-    else:
-        c, c_reason = 3, tr("no hedging")
-    # D: SOPs and records
-    d = 1
-    d_parts = []
-    if records:
-        d += 1
-        d_parts.append(tr("mentions the procedure or record"))
-    if docs or show:
-        d += 1
-        d_parts.append(tr("names the document") if docs else tr("offers to show it"))
-    if docs and show:
-        d = 3
-    if coverage >= 0.6 and d < 2:
-        d = 2
-        d_parts.append(tr("describes the approved process"))
-    if honest_gap:
-        d = max(d, 3 if (docs or show) else 2)
-    d = min(d, 3)
-    if workaround or unapproved:
-        d = 0
-        d_parts = [tr("describes a workaround or an unapproved practice")]
-    d_reason = "; ".join(d_parts) or tr("names no procedure or record")
-    # E: ownership and composure
-    e = 3
-    e_parts = []
-    if red:
-        e = max(0, 3 - 2 * len(red))
-        e_parts.append(tr("red flag: {phrases}", phrases=", ".join(f"'{f.phrase}'" for f in red)))
-    if blame:
-        e = 0
-        e_parts.append(tr("blames: {phrases}", phrases=", ".join(f"'{f.phrase}'" for f in blame)))
-    if routed and not blame:
-        e_parts.append(tr("routes to the owner"))
-    e_reason = "; ".join(e_parts) or tr("calm, owns the answer")
-
-    scores = {"A": (a, a_reason), "B": (b, b_reason), "C": (c, c_reason), "D": (d, d_reason), "E": (e, e_reason)}
+    if reading.volunteering and b > 0:
+        b = max(0, b - len(reading.volunteering))
+        b_reason += tr("; volunteers extra ({n})", n=len(reading.volunteering))
+    scores = {
+        "A": _dimension_a(matches, coverage, bool(figures), reading.honest_gap),
+        "B": (b, b_reason),
+        "C": _dimension_c(reading, guessed),
+        "D": _dimension_d(reading, coverage),
+        "E": _dimension_e(reading),
+    }
     dimensions = tuple(Dimension(k, tr(name), w, scores[k][0], scores[k][1]) for k, name, w in DIMENSIONS)
     s = round(sum(dim.weight * dim.score / 3 for dim in dimensions) * 100, 1)
 
-    flags = (
-        guessed
-        + blame
-        + unapproved
-        + figures
-        + red
-        + workaround
-        + guesses
-        + hedges
-        + band
-        + volunteering
-        + flags
-        + honest
-        + dont_know
-        + docs
-        + show
-        + routed
-        + follow
-        + positives
-    )
-    if seconds is not None and time_limit is not None and seconds > time_limit:
-        flags.append(
-            Flag(
-                "over-time",
-                "",
-                None,
-                False,
-                tr(
-                    "{s} s against {limit} s for the question (recorded, not scored)",
-                    s=round(seconds),
-                    limit=round(time_limit),
-                ),
-            )
+    negated = [
+        Flag(
+            "negated",
+            ", ".join(m.matched_words),
+            m.matched_spans[0] if m.matched_spans else None,
+            False,
+            tr("key point '{kp}' stated in the negative", kp=m.key_point_id),
         )
+        for m in matches
+        if m.negated
+    ]
+    honest = (
+        [
+            Flag(
+                "honest-gap",
+                reading.dont_know[0].phrase,
+                reading.dont_know[0].span,
+                False,
+                tr("says what they don't know and how they will find out: credit for honesty"),
+            )
+        ]
+        if reading.honest_gap
+        else []
+    )
+    r = reading
+    flags = guessed + r.blame + r.unapproved + figures + r.red + r.workaround + r.guesses + r.hedges + band
+    flags += r.volunteering + negated + honest + r.dont_know + r.docs + r.show + r.routed + r.follow + r.clarify
+    if seconds is not None and time_limit is not None and seconds > time_limit:
+        why = tr(
+            "{s} s against {limit} s for the question (recorded, not scored)", s=round(seconds), limit=round(time_limit)
+        )
+        flags.append(Flag("over-time", "", None, False, why))
     flags.sort(key=lambda f: (not f.critical, f.span[0] if f.span else math.inf))
     critical = any(f.critical for f in flags)
     passed = s >= PASS_SCORE and not critical
+    a = scores["A"][0]
     q = quality_from(s, critical, a)
-    reasons.append(tr("S = {s}: {parts}", s=_fmt(s), parts=", ".join(f"{d.key}={d.score}" for d in dimensions)))
+    reasons = [tr("S = {s}: {parts}", s=_fmt(s), parts=", ".join(f"{d.key}={d.score}" for d in dimensions))]
     if critical:
         reasons.append(tr("fails on a critical flag: {flags}", flags="; ".join(f.reason for f in flags if f.critical)))
     elif not passed:
@@ -1386,6 +1450,75 @@ def score_answer(
         words=words,
         lexicon_version=lex.version,
     )
+
+
+def _dimension_a(
+    matches: Sequence[KeyPointMatch], coverage: float, wrong_figure: bool, honest_gap: bool
+) -> tuple[int, str]:
+    if not matches:
+        return 3, tr("the question has no key points: not scored on coverage")
+    a = _coverage_score(coverage)
+    got = sum(m.credit for m in matches)
+    reason = tr("{got} of {total} key points ({pct}%)", got=_fmt(got), total=len(matches), pct=round(coverage * 100))
+    if (wrong_figure or any(m.negated for m in matches)) and a > 1:
+        a = 1
+        reason += tr("; wrong facts stated (negated point or wrong figure)")
+    if honest_gap and coverage < 0.35:
+        a = 0
+        reason += tr("; the knowledge gap still counts")
+    return a, reason
+
+
+def _dimension_c(r: _Reading, guessed: Sequence[Flag]) -> tuple[int, str]:
+    n = len(r.hedges)
+    if guessed:
+        return 0, tr("states a guessed figure")
+    if r.guesses:
+        return 1, tr("guesses ({phrase})", phrase=r.guesses[0].phrase)
+    if r.honest_gap:
+        return 3, tr("says plainly what they don't know and will find out")
+    if n >= 2:
+        return 1, tr("{n} hedges", n=n)
+    if n == 1:
+        return 2, tr("one hedge ('{phrase}')", phrase=r.hedges[0].phrase)
+    if r.dont_know:
+        return 2, tr("says they don't know, but not how they will find out")
+    return 3, tr("no hedging")
+
+
+def _dimension_d(r: _Reading, coverage: float) -> tuple[int, str]:
+    if r.workaround or r.unapproved:
+        return 0, tr("describes a workaround or an unapproved practice")
+    d = 1
+    parts = []
+    if r.records:
+        d += 1
+        parts.append(tr("mentions the procedure or record"))
+    if r.docs or r.show:
+        d += 1
+        parts.append(tr("names the document") if r.docs else tr("offers to show it"))
+    if r.docs and r.show:
+        d = 3
+    if coverage >= 0.6 and d < 2:
+        d = 2
+        parts.append(tr("describes the approved process"))
+    if r.honest_gap:
+        d = max(d, 3 if (r.docs or r.show) else 2)
+    return min(d, 3), "; ".join(parts) or tr("names no procedure or record")
+
+
+def _dimension_e(r: _Reading) -> tuple[int, str]:
+    e = 3
+    parts = []
+    if r.red:
+        e = max(0, 3 - 2 * len(r.red))
+        parts.append(tr("red flag: {phrases}", phrases=", ".join(f"'{f.phrase}'" for f in r.red)))
+    if r.blame:
+        e = 0
+        parts.append(tr("blames: {phrases}", phrases=", ".join(f"'{f.phrase}'" for f in r.blame)))
+    if r.routed and not r.blame:
+        parts.append(tr("routes to the owner"))
+    return e, "; ".join(parts) or tr("calm, owns the answer")
 
 
 def _unanswered(
