@@ -1,4 +1,5 @@
-"""The scorer against a human rater: 30 hand-graded answers (tests/data/training/answers.yaml).
+"""The scorer against a human rater: 30 hand-graded answers (tests/data/training/answers.yaml),
+which the matcher was tuned on, and 10 held-out ones (holdout.yaml) graded before the scorer saw them.
 
 Run ``python -m tests.domain.test_training_regression`` to print the figures and every disagreement.
 """
@@ -20,7 +21,8 @@ from mockinspect.domain import training as t
 from mockinspect.domain.frozen import FrozenQuestion, canonical_json
 from mockinspect.resources import question_banks_dir, resource
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "training" / "answers.yaml"
+DATA = Path(__file__).resolve().parents[1] / "data" / "training"
+SETS = ("answers", "holdout")
 QUALITIES = {"good", "partial", "hedged", "wrong", "bluffing", "honest"}
 
 
@@ -45,8 +47,8 @@ class Figures:
 
 
 @cache
-def load_answers() -> list[dict[str, Any]]:
-    return yaml.safe_load(DATA.read_text(encoding="utf-8"))["answers"]
+def load_answers(name: str = "answers") -> list[dict[str, Any]]:
+    return yaml.safe_load((DATA / f"{name}.yaml").read_text(encoding="utf-8"))["answers"]
 
 
 @cache
@@ -72,13 +74,13 @@ def _kappa(pairs: list[tuple[float, float]]) -> float:
 
 
 @cache
-def agreement() -> Figures:
+def agreement(name: str = "answers") -> Figures:
     questions, lexicon = frozen_questions(), bundled_lexicon()
     pairs: list[tuple[float, float]] = []
     items_agree = 0
     notes = []
     by_quality: dict[str, list[int]] = {}
-    answers = load_answers()
+    answers = load_answers(name)
     for a in answers:
         item = t.score_answer(questions[a["question"]], a["text"], lexicon=lexicon)
         got = {k.key_point_id: k for k in item.key_points}
@@ -109,11 +111,11 @@ def agreement() -> Figures:
 
 
 def test_the_regression_set_is_well_formed():
-    answers, questions = load_answers(), frozen_questions()
+    answers, holdout, questions = load_answers(), load_answers("holdout"), frozen_questions()
     assert len(answers) == 30
-    assert len({a["id"] for a in answers}) == 30
     assert {a["quality"] for a in answers} == QUALITIES
-    for a in answers:
+    assert len({a["id"] for a in answers + holdout}) == len(answers + holdout)
+    for a in answers + holdout:
         q = questions[a["question"]]
         assert set(a["key_points"]) == {k.id for k in q.key_points}, a["id"]  # every point graded
         assert set(a["key_points"].values()) <= {0, 0.5, 1}, a["id"]
@@ -126,28 +128,37 @@ def test_the_scorer_agrees_with_the_hand_grades():
     assert figures.item_agreement >= 0.85, "\n".join(figures.disagreements)
 
 
+def test_the_scorer_agrees_on_answers_it_was_not_tuned_on():
+    """A lower floor: the held-out set is small, and the matcher was never fitted to it."""
+    figures = agreement("holdout")
+    assert figures.key_point_agreement >= 0.75, "\n".join(figures.disagreements)
+    assert figures.item_agreement >= 0.8, "\n".join(figures.disagreements)
+
+
 @pytest.mark.parametrize("quality", sorted(QUALITIES - {"good"}))
 def test_no_weak_answer_passes(quality):
     """Whatever the per-point figures, the scorer never passes an answer the rater failed."""
     questions, lexicon = frozen_questions(), bundled_lexicon()
-    weak = [a for a in load_answers() if a["quality"] == quality and not a["pass"]]
+    weak = [a for name in SETS for a in load_answers(name) if a["quality"] == quality and not a["pass"]]
     assert weak
     for a in weak:
         assert not t.score_answer(questions[a["question"]], a["text"], lexicon=lexicon).passed, a["id"]
 
 
 def main() -> None:
-    f = agreement()
-    print(
-        f"key points: {f.key_points_agree}/{f.key_points} agree exactly ({f.key_point_agreement:.1%}), "
-        f"{f.key_points_within_half}/{f.key_points} within half a point; Cohen's kappa {f.kappa}"
-    )
-    print(f"items pass/fail: {f.items_agree}/{f.items} agree ({f.item_agreement:.1%})")
-    for quality, (agree, n) in sorted(f.by_quality.items()):
-        print(f"  {quality:9} {agree}/{n}")
-    print("disagreements:")
-    for line in f.disagreements:
-        print("  " + line)
+    for name in SETS:
+        f = agreement(name)
+        print(f"== {name}.yaml")
+        print(
+            f"key points: {f.key_points_agree}/{f.key_points} agree exactly ({f.key_point_agreement:.1%}), "
+            f"{f.key_points_within_half}/{f.key_points} within half a point; Cohen's kappa {f.kappa}"
+        )
+        print(f"items pass/fail: {f.items_agree}/{f.items} agree ({f.item_agreement:.1%})")
+        for quality, (agree, n) in sorted(f.by_quality.items()):
+            print(f"  {quality:9} {agree}/{n}")
+        print("disagreements:")
+        for line in f.disagreements:
+            print("  " + line)
 
 
 if __name__ == "__main__":
