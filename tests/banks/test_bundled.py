@@ -37,3 +37,11 @@ def test_every_bundled_scenario_draws_for_every_area_the_same_way_twice():
             asked = [i.question_id for i in script if i.area == area]
             wanted = [q for q in scenario.draw.include if q in asked]
             assert asked[: len(wanted)] == wanted, (scenario.id, area)  # always-asked questions lead their area
+
+
+def test_every_bundled_area_is_on_some_scenario_agenda():
+    """A bank area no scenario visits is content nobody can rehearse in a mock inspection."""
+    catalogue = BankService(include_user=False).catalogue()
+    areas = {a.id for bank in catalogue.banks.values() for a in bank.areas}
+    visited = {area for scenario in catalogue.scenarios.values() for area in scenario.areas}
+    assert areas - visited == set()
