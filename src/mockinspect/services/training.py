@@ -452,7 +452,7 @@ class TrainingService(ServiceBase):
         }
         with user_errors():
             attempt = self.training.add_score(
-                sid, question_id, values, schedule=schedule_row, who=self.user_name, reason=reason
+                sid, question_id, values, schedule=schedule_row, who=self.user_name, reason=reason, origin=origin
             )
         probes: list[ScriptEntry] = []
         if available:
@@ -478,7 +478,9 @@ class TrainingService(ServiceBase):
             "lexicon_version": self.lexicon.version,
         }
         with user_errors():
-            attempt = self.training.add_score(sid, question_id, values, who=self.user_name, reason=reason)
+            attempt = self.training.add_score(
+                sid, question_id, values, who=self.user_name, reason=reason, origin=origin
+            )
         return AnswerResult(attempt, item, response)
 
     def _save_response(
@@ -592,6 +594,7 @@ class TrainingService(ServiceBase):
                 schedule=schedule_row,
                 who=self.user_name,
                 reason=why,
+                origin=origin,
             )
         if target is attempts[-1]:
             self._save_response(sid, question_id, item, target.text, target.seconds, why, origin)

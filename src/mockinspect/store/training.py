@@ -248,10 +248,11 @@ class TrainingRepository:
         schedule: Mapping[str, Any] | None = None,
         who: str,
         reason: str | None = None,
+        origin: object | None = None,
     ) -> ScoredAttempt:
         """Store a scored answer as the question's next attempt, and the review schedule it
         leads to, in one transaction."""
-        with self.db.write(who, reason) as (conn, audit):
+        with self.db.write(who, reason, origin=origin) as (conn, audit):
             check_open(require_session(conn, session_id), reason)
             last = conn.execute(
                 select(func.max(training_scores_t.c.attempt)).where(
@@ -284,10 +285,11 @@ class TrainingRepository:
         schedule: Mapping[str, Any] | None = None,
         who: str,
         reason: str | None = None,
+        origin: object | None = None,
     ) -> tuple[ScoredAttempt, list[KeyPointOverride]]:
         """Replace an attempt's score and confirmed credit, keep each key point's override
         (from, to, who, when, why), and the review schedule redone from the same start."""
-        with self.db.write(who, reason) as (conn, audit):
+        with self.db.write(who, reason, origin=origin) as (conn, audit):
             old = _require_score(conn, score_id)
             check_open(require_session(conn, old["session_id"]), reason)
             new = {k: v for k, v in changes.items() if k in ("score", "confirmed")}

@@ -1,0 +1,216 @@
+"""The rehearsal screen and the progress view, driven as a trainee would: from the keyboard.
+
+A simulated trainee starts a two-question drill from the Training tab, answers a weak answer
+(the probe comes next), answers the probe, answers the other question, retries the failed
+one, overrides a key point (asked why), produces a requested record, finishes, and the
+scores, the trail and the training record read back right."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from PySide6.QtCore import Qt
+
+from mockinspect.services.report import ReportService
+from mockinspect.ui.progress import NewDrillDialog, ProgressView
+from mockinspect.ui.rehearsal import RehearsalScreen, highlighted_answer
+
+SCENARIO = "fda-cgt-data-integrity"
+MODEL_DI_001 = (
+    "Our SOP-QA-031 defines which audit trails are reviewed based on risk: changes, deletions and reprocessing "
+    "events. The review is completed and documented before release or QP certification. The reviewer is QA, "
+    "trained, and independent of the analyst who generated the data. The review record shows what was reviewed "
+    "and the findings, not only a signature. Any unexplained entry or anomaly is raised as a deviation and "
+    "investigated before release. I can show you the review records for the last three lots."
+)
+WEAK = "I think QA usually looks at the audit trail before release, probably."
+PROBE = "I do not know who changed it; I will find out and show you the review record and open a deviation."
+DI_003 = (
+    "Each operator has their own account on the HMI, with role based privileges set by IT under SOP-IT-012. "
+    "Access is reviewed every quarter. I can show you the user list on the HMI and the audit trail with the user ID."
+)
+
+
+@pytest.fixture
+def reasons(monkeypatch):
+    """Every reason or name the screen asks for, answered from this list (and recorded)."""
+    given: list[str] = []
+    asked: list[str] = []
+
+    def fake(_parent, _title, label):
+        asked.append(label)
+        return given.pop(0) if given else None
+
+    monkeypatch.setattr(RehearsalScreen, "ask_text", staticmethod(fake))
+    return type("Reasons", (), {"given": given, "asked": asked})
+
+
+def submit(qtbot, screen, text):
+    screen.answer.setFocus()
+    qtbot.keyClicks(screen.answer, text)
+    with qtbot.waitSignal(screen.answer_scored, timeout=5000):
+        qtbot.keyClick(screen.answer, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+
+
+def next_question(qtbot, screen):
+    qtbot.keyClick(screen.next_button, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+
+
+def test_a_trainee_completes_a_drill_from_the_keyboard(qtbot, window, services, asked, reasons, monkeypatch):
+    window.catalogue()
+    window.show_progress()
+    assert window.start.tabs.currentWidget() is window.progress
+
+    def fill(dialog: NewDrillDialog) -> None:
+        dialog.trainee.setCurrentText("Jonas Brandt")
+        dialog.department.setText("QC")
+        dialog.scenario.setCurrentIndex(dialog.scenario.findData(SCENARIO))
+        dialog.inspection_date.setText("2027-06-01")
+        dialog.assessor.setText("Dr. Anna Weber")
+        dialog.create_session()
+
+    monkeypatch.setattr(ProgressView, "dialog_hook", staticmethod(fill))
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: isinstance(window.interview, RehearsalScreen))
+    first_session = window.interview
+    sid = first_session.session_id
+    assert services.training.link(sid).inspection_date == date(2027, 6, 1)
+    window.show_start()
+
+    # a short drill of two questions, as "Start next drill" makes them
+    catalogue = window.catalogue()
+    scenario = catalogue.scenario(SCENARIO)
+    drill = services.training.start_session(
+        scenario, list(catalogue.banks.values()), trainee="Jonas Brandt", question_ids=["DI-001", "DI-003"],
+        inspection_date=date(2027, 6, 1),
+    )  # fmt: skip
+    window.open_session(drill.id)
+    screen = window.interview
+    assert isinstance(screen, RehearsalScreen)
+    assert screen.current.question_id == "DI-001" and screen.clock.isActive()
+    assert "Jonas Brandt" in screen.header.text() and not screen.feedback.isVisible()
+
+    submit(qtbot, screen, WEAK)  # Ctrl+Enter submits
+    assert screen.feedback.isVisible() and not screen.clock.isActive()
+    shown = screen.shown
+    assert shown is not None and not shown.score.passed
+    assert "hedge" in screen.flags.text() and "usually" in screen.flags.text()
+    assert "background" in screen.highlight.toHtml()  # the hedges are marked in the answer
+    assert [e.question_id for e in screen.list_model.rows] == ["DI-001", "DI-003", "DI-001-P1"]
+
+    next_question(qtbot, screen)  # Ctrl+Enter again: the probe for what was missed comes first
+    assert screen.current.question_id == "DI-001-P1" and screen.answer.hasFocus()
+    submit(qtbot, screen, PROBE)
+    next_question(qtbot, screen)
+    assert screen.current.question_id == "DI-003"
+    submit(qtbot, screen, DI_003)
+    assert screen.request_box.isVisible()  # "show me the user list": a timed request for the record
+    screen.reference.setFocus()
+    qtbot.keyClicks(screen.reference, "IT-UL-2024-07")
+    with qtbot.waitSignal(screen.record_produced, timeout=5000):
+        qtbot.keyClick(screen.reference, Qt.Key.Key_Return)
+    assert not screen.reference.isEnabled()
+
+    # override a key point from the keyboard: Tab to its button, Space; the screen asks why
+    point = next(k.key_point_id for k in screen.shown.score.key_points if k.credit < 1)
+    button = screen.point_buttons[point][1.0]
+    reasons.given.append("named the quarterly access review")
+    button.setFocus()
+    with qtbot.waitSignal(screen.credit_set, timeout=5000):
+        qtbot.keyClick(button, Qt.Key.Key_Space)
+    assert reasons.asked and point in reasons.asked[0]
+    assert screen.point_buttons[point][1.0].isChecked()
+    override = services.training.overrides(drill.id)[-1]
+    assert (override.key_point_id, override.to_credit, override.reason, override.who) == (
+        point,
+        1.0,
+        "named the quarterly access review",
+        "Ann Auditor",
+    )
+
+    next_question(qtbot, screen)  # the failed DI-001 comes back: rewind and retry
+    assert screen.current.question_id == "DI-001"
+    submit(qtbot, screen, MODEL_DI_001)
+    assert screen.shown.score.passed and screen.shown.attempt.attempt == 2
+    next_question(qtbot, screen)
+    while screen.current is not None:  # any item still below grade 4 comes back until its attempts run out
+        submit(qtbot, screen, MODEL_DI_001 if screen.current.question_id == "DI-001" else DI_003)
+        next_question(qtbot, screen)
+    assert screen.done.isVisible() and screen.finish_button.isVisible()
+    qtbot.mouseClick(screen.finish_button, Qt.MouseButton.LeftButton)
+
+    scores = services.training.scores(drill.id)
+    assert {q.entry.question_id for q in scores.questions} == {"DI-001", "DI-003", "DI-001-P1"}
+    assert scores.question("DI-001").attempts >= 2 and scores.question("DI-001").score.passed
+    assert services.inspection.session(drill.id).state.value == "finished"
+    assert services.trail.verify().problem is None
+    record = ReportService(services.inspection).build(drill.id).training
+    assert record is not None and "Jonas Brandt" in record.trainee
+
+    window.show_progress()
+    qtbot.waitUntil(lambda: window.progress.trainee.count() == 1)
+    window.progress.select("Jonas Brandt")
+    history = window.progress.history_model.rows
+    assert [h.session_id for h in history][:2] == [drill.id, sid]
+    assert window.progress.areas_model.rows[0].area == "data-integrity"
+
+
+def test_na_and_an_unlinked_training_session(qtbot, window, services, reasons):
+    catalogue = window.catalogue()
+    scenario = catalogue.scenario(SCENARIO)
+    session = services.inspection.create_session(
+        scenario, catalogue.banks_for(scenario), site="Site", mode="training", seed=7
+    )
+    window.open_session(session.id)
+    screen = window.interview
+    assert isinstance(screen, RehearsalScreen) and screen.set_trainee_button.isVisible()
+    reasons.given.append("Mia Wong")
+    qtbot.mouseClick(screen.set_trainee_button, Qt.MouseButton.LeftButton)
+    assert not screen.set_trainee_button.isVisible() and "Mia Wong" in screen.header.text()
+    qid = screen.current.question_id
+    with qtbot.waitSignal(screen.answer_scored, timeout=5000):
+        qtbot.keyClick(screen.answer, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)
+    assert services.training.scores(session.id).question(qid).score.not_applicable
+    assert screen.list_model.data(screen.list_model.index(0, 2)) == "N/A"
+
+
+def test_an_empty_answer_is_a_message_and_typing_is_a_draft(qtbot, window, services, asked):
+    catalogue = window.catalogue()
+    scenario = catalogue.scenario(SCENARIO)
+    session = services.training.start_session(scenario, catalogue.banks_for(scenario), trainee="Ola", seed=7)
+    window.open_session(session.id)
+    screen = window.interview
+    qtbot.keyClick(screen.answer, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert asked.calls and "Type your answer first" in asked.calls[-1][1]
+    assert services.training.attempts(session.id) == []
+    qtbot.keyClicks(screen.answer, "We review")
+    with qtbot.waitSignal(screen.draft_saved, timeout=3000):
+        pass
+    assert services.inspection.drafts(session.id)[0].text == "We review"
+
+
+def test_the_highlight_escapes_the_answer_and_marks_spans():
+    from mockinspect.domain.training import Flag, ItemScore, KeyPointMatch
+
+    text = "<b>I think</b> & we review"
+    score = ItemScore(
+        question_id="Q", key_points=(KeyPointMatch("kp", 1.0, ((20, 26),), ("review",), False, "found"),),
+        flags=(Flag("hedge", "I think", (3, 10), False, "hedge"),), dimensions=(), score=50.0, passed=False,
+        critical=False, quality=2, seconds=None, reasons=(),
+    )  # fmt: skip
+    out = highlighted_answer(text, score)
+    assert "&lt;b&gt;" in out and "&amp;" in out and "<b>" not in out
+    assert out.count("<span") == 2 and ">I think</span>" in out and ">review</span>" in out
+
+
+def test_progress_models_pass_the_model_tester(qtbot, window, services, qtmodeltester):
+    catalogue = window.catalogue()
+    scenario = catalogue.scenario(SCENARIO)
+    session = services.training.start_session(scenario, catalogue.banks_for(scenario), trainee="Ola", seed=7)
+    services.training.answer(session.id, "DI-001", WEAK)
+    window.progress.refresh()
+    for model in (window.progress.history_model, window.progress.areas_model, window.progress.due_model):
+        qtmodeltester.check(model)
+    window.open_session(session.id)
+    qtmodeltester.check(window.interview.list_model)
