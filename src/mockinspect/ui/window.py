@@ -103,6 +103,13 @@ class MainWindow(QMainWindow):
         self.start = StartScreen(services)
         self.start.new_requested.connect(self.new_session)
         self.start.session_opened.connect(self.open_session)
+        from mockinspect.ui.progress import ProgressView  # training mode (issue 11): a tab of the start screen
+
+        self.progress = ProgressView(services, self.catalogue)
+        self.progress.session_opened.connect(self.open_session)
+        self.start.tabs.addTab(self.progress, tr("Training"))
+        self.signals.session_changed.connect(self.progress.on_changes)
+        self.progress.refresh()
         self.stack.addWidget(self.start)
         self.stack.setCurrentWidget(self.start)
         self.menuBar().setEnabled(True)
@@ -130,6 +137,8 @@ class MainWindow(QMainWindow):
         file = bar.addMenu(tr("&File"))
         self._action(file, tr("&New session…"), self.new_session, "Ctrl+N")
         self._action(file, tr("&Sessions"), self.show_start, "Ctrl+Shift+S")
+        self._action(file, tr("New &training drill…"), self.new_drill, "Ctrl+Shift+N")
+        self._action(file, tr("Training &progress"), self.show_progress, "Ctrl+Shift+T")
         self._action(file, tr("&Export PDF report…"), self.export_pdf, "Ctrl+P")
         file.addSeparator()
         self._action(file, tr("&Quit"), self.close, QKeySequence.StandardKey.Quit)
@@ -196,12 +205,23 @@ class MainWindow(QMainWindow):
         else:
             dialog.exec()
 
+    def show_progress(self) -> None:
+        self.show_start()
+        self.start.tabs.setCurrentWidget(self.progress)
+
+    def new_drill(self) -> None:
+        self.show_progress()
+        self.progress.new_drill()
+
     def open_session(self, session_id: str) -> None:
         from mockinspect.ui.interview import InterviewScreen
+        from mockinspect.ui.rehearsal import RehearsalScreen
 
         self.close_interview()
         with guarded(self):
-            screen = InterviewScreen(
+            training = self.services.inspection.session(session_id).mode.value == "training"
+            kind: Any = RehearsalScreen if training else InterviewScreen  # a training session is rehearsed
+            screen = kind(
                 self.services, session_id, autosave_ms=round(self.settings.autosave_seconds * 1000),
                 catalogue=self.catalogue,
             )
