@@ -191,6 +191,41 @@ class TrainingArea:
     hit: int
     seconds: int
     missed: tuple[str, ...] = ()
+    mean_score: float | None = None  # S over the area's scored items (None: nothing scored)
+    passed: int = 0
+    scored: int = 0  # items scored (not-applicable and unanswered left out)
+    critical: int = 0
+
+
+@dataclass(frozen=True)
+class TrainingItem:
+    """One question of a training record with its latest scored answer."""
+
+    number: str  # "3", or "3.1" for a probe under question 3
+    question_id: str
+    area: str
+    prompt: str
+    result: str  # Pass, Fail, Fail (critical), Not applicable, Not answered
+    passed: bool
+    score: float | None = None
+    dimensions: tuple[int, ...] = ()  # A..E, each 0..3
+    attempts: int = 0
+    seconds: float | None = None
+    key_points: tuple[tuple[str, float, str], ...] = ()  # (text, credit, matched words)
+    critical: tuple[str, ...] = ()  # the critical flags' reasons
+    notes: tuple[str, ...] = ()  # other flags an assessor reads: hedges, bluffing, honest gap...
+    answer: str = ""
+    overridden: bool = False
+
+
+@dataclass(frozen=True)
+class TrainingOverride:
+    question_id: str
+    key_point: str
+    change: str  # "0 -> 1"
+    reason: str
+    who: str
+    at: datetime
 
 
 @dataclass(frozen=True)
@@ -200,6 +235,47 @@ class TrainingRecord:
     areas: tuple[TrainingArea, ...]
     total_seconds: int
     seconds_per_question: int | None = None
+    # The fields of a GMP training record (training brief §7): the form, the person, the training,
+    # what was asked and how it was assessed, the result, and who reviews and signs it.
+    form_id: str = ""
+    form_version: str = ""
+    record_id: str = ""
+    employee_id: str = ""
+    department: str = ""
+    role: str = ""
+    title: str = ""
+    training_type: str = ""
+    date: str = ""
+    times: str = ""
+    duration: str = ""
+    inspection_date: str = ""
+    banks: tuple[str, ...] = ()  # "id version: title"
+    question_ids: tuple[str, ...] = ()
+    sops: tuple[str, ...] = ()  # site documents the trainee named
+    references: tuple[str, ...] = ()  # regulations and guidance the questions cite
+    assessor: str = ""
+    assessor_qualification: str = ""
+    rubric: tuple[Field, ...] = ()  # dimension: weight and what 3 means
+    pass_criteria: tuple[str, ...] = ()
+    items: tuple[TrainingItem, ...] = ()
+    scored: int = 0
+    passed: int = 0
+    not_applicable: int = 0
+    unanswered: int = 0
+    mean_score: float | None = None
+    pass_rate: float | None = None
+    critical: int = 0
+    outcome: str = ""  # "Competent" / "Further practice required" / "Not assessed"
+    outcome_reasons: tuple[str, ...] = ()
+    overrides: tuple[TrainingOverride, ...] = ()
+    effectiveness: tuple[str, ...] = ()  # the trainee's earlier sessions: the trend
+    next_review: str = ""
+    remedial: tuple[str, ...] = ()
+    versions: tuple[Field, ...] = ()  # app, scorer, lexicon, rubric
+    review_note: str = ""
+    signatures: tuple[SignOff, ...] = ()  # role is the meaning of the signature
+    alcoa: tuple[Field, ...] = ()
+    scores_stored: bool = True  # False: an older session without stored scores (key points hit only)
 
 
 @dataclass(frozen=True)

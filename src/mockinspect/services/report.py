@@ -11,11 +11,12 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from mockinspect import __version__
+from mockinspect.domain import training as scoring
 from mockinspect.domain.bank import Grade, ResponseStatus
 from mockinspect.domain.frozen import FrozenQuestion
 from mockinspect.domain.outcome import PersonaRules
@@ -31,11 +32,13 @@ from mockinspect.domain.session import (
     ScriptEntry,
     SessionSnapshot,
 )
+from mockinspect.domain.trainee import StoredSchedule
 from mockinspect.errors import UserError
 from mockinspect.i18n import tr
 from mockinspect.reporting import model as m
 from mockinspect.services import rules
 from mockinspect.services.inspection import InspectionService, check_links, sort_by_significance, summarise
+from mockinspect.services.training import QuestionScore, SessionHistory, TrainingScores, TrainingService
 
 GRADES = (Grade.CRITICAL, Grade.MAJOR, Grade.MINOR, Grade.RECOMMENDATION)
 STATUSES = ("compliant", "observation", "deficient", "not-applicable", "deferred", "unanswered")
@@ -100,7 +103,8 @@ class ReportService:
 
     def build(self, session_id: str, *, draft: bool = False) -> m.ReportModel:
         snap = self.inspection.snapshot(session_id)
-        report = build_model(snap, self._repeats(snap.findings), company=self.company, draft=draft)
+        inputs = _training_inputs(self.inspection, session_id) if snap.session.mode is Mode.TRAINING else None
+        report = build_model(snap, self._repeats(snap.findings), company=self.company, draft=draft, training=inputs)
         if self.logo is not None:
             report = replace(report, company_logo=self.logo[0], company_logo_size=self.logo[1])
         return report
@@ -215,7 +219,12 @@ def _thumbnail(path: str, budget: int) -> tuple[bytes | None, tuple[int, int]]:
 
 
 def build_model(
-    snap: SessionSnapshot, repeats: Mapping[int, str] | None = None, *, company: str = "", draft: bool = False
+    snap: SessionSnapshot,
+    repeats: Mapping[int, str] | None = None,
+    *,
+    company: str = "",
+    draft: bool = False,
+    training: TrainingInputs | None = None,
 ) -> m.ReportModel:
     """The report of ``snap``: a pure function of the snapshot and the rule files (and the
     evidence files, re-hashed for their state)."""
@@ -344,11 +353,11 @@ def build_model(
     signatories = [m.SignOff(_text(session.lead) or "Lead auditor", "Lead auditor", company)]
     signatories += [m.SignOff(p.name, p.role or "Team member", p.organisation or "") for p in team]
     signatories += [m.SignOff(p.name, p.role or "Recipient", p.organisation or session.site) for p in recipients]
-    training = _training(snap, questions) if session.mode is Mode.TRAINING else None
+    record = _training(snap, questions, training) if session.mode is Mode.TRAINING else None
     return m.ReportModel(
         reference=reference,
         status=status,
-        title="Training record" if training else "Mock GMP inspection report",
+        title="Training record" if record else "Mock GMP inspection report",
         subtitle=_persona_title(snap, persona),
         site=session.site,
         mode=session.mode.value,
@@ -385,7 +394,7 @@ def build_model(
         session_trail_records=snap.session_trail.records,
         session_id=session.id,
         form483=session.persona == "fda" and bool(findings),
-        training=training,
+        training=record,
         notes=tuple(notes),
         keywords=("GMP", "mock inspection", session.persona.upper(), session.site),
     )
@@ -713,34 +722,338 @@ def _question_rows(
     return tuple(sorted(rows, key=key))
 
 
-def _training(snap: SessionSnapshot, questions: Mapping[str, FrozenQuestion | None]) -> m.TrainingRecord:
-    areas: dict[str, list[ScriptEntry]] = {}
-    for e in snap.script:
-        areas.setdefault(e.area, []).append(e)
+TRAINING_FORM = ("MI-FORM-TR-01", "1.0")  # the controlled form this record is printed on
+# Flags an assessor reads beside the score (besides the critical ones, printed on their own).
+NOTED_FLAGS = (
+    "hedge",
+    "guess",
+    "red-flag",
+    "workaround",
+    "too-terse",
+    "over-answering",
+    "volunteering",
+    "bluffing",
+    "negated",
+    "honest-gap",
+    "over-time",
+)
+RUBRIC_TEXT = {
+    "A": "3: at least 90% of key points, figures as the SOP states; 0: under 35%, or wrong facts",
+    "B": "3: answers what was asked, 15-120 words; 0: one word, or rambles over no key point",
+    "C": "3: no hedging, or \"I don't know, I'll find out\"; 0: guesses a figure",
+    "D": "3: names the SOP or record and offers to show it; 0: describes a workaround",
+    "E": '3: calm, routes off-area questions to the owner; 0: blames, argues, "not my job"',
+}
+
+
+@dataclass(frozen=True)
+class TrainingInputs:
+    """What the training service has stored for a training session, for its record."""
+
+    scores: TrainingScores | None
+    history: Sequence[SessionHistory] = ()
+    schedule: Sequence[StoredSchedule] = ()
+
+
+def _training_inputs(inspection: InspectionService, session_id: str) -> TrainingInputs:
+    service = TrainingService(inspection.db, user_name=inspection.user_name, inspection=inspection)
+    scores = service.scores(session_id)
+    if scores.trainee is None:
+        return TrainingInputs(scores)
+    return TrainingInputs(scores, service.history(scores.trainee.id), service.schedule(scores.trainee.id))
+
+
+def _numbers(script: Sequence[ScriptEntry]) -> dict[str, str]:
+    """Questions numbered 1, 2, ... in the order asked; probes 2.1, 2.2 under their question."""
+    out: dict[str, str] = {}
+    top = 0
+    probes: dict[str, int] = {}
+    for e in script:
+        if e.parent_question_id and e.parent_question_id in out:
+            parent = out[e.parent_question_id]
+            probes[parent] = probes.get(parent, 0) + 1
+            out[e.question_id] = f"{parent}.{probes[parent]}"
+        else:
+            top += 1
+            out[e.question_id] = str(top)
+    return out
+
+
+def _credit_text(credit: float) -> str:
+    return {1.0: "1", 0.5: "\u00bd", 0.0: "0"}.get(credit, f"{credit:g}")
+
+
+def _training_item(number: str, e: ScriptEntry, q: FrozenQuestion | None, got: QuestionScore | None) -> m.TrainingItem:
+    if got is None:
+        return m.TrainingItem(number, e.question_id, e.area, e.prompt, tr("Not answered"), False)
+    item = got.score
+    if item.not_applicable:
+        return m.TrainingItem(
+            number, e.question_id, e.area, e.prompt, tr("Not applicable"), False, attempts=got.attempts
+        )
+    texts = {k.id: k.text for k in q.key_points} if q else {}
+    critical = tuple(f.reason for f in item.flags if f.critical)
+    notes = tuple(dict.fromkeys(f.reason for f in item.flags if f.kind in NOTED_FLAGS and not f.critical))
+    return m.TrainingItem(
+        number=number,
+        question_id=e.question_id,
+        area=e.area,
+        prompt=e.prompt,
+        result=tr("Pass") if item.passed else tr("Fail (critical)") if item.critical else tr("Fail"),
+        passed=item.passed,
+        score=item.score,
+        dimensions=tuple(d.score for d in item.dimensions),
+        attempts=got.attempts,
+        seconds=item.seconds,
+        key_points=tuple(
+            (texts.get(k.key_point_id) or k.text or k.key_point_id, k.credit, ", ".join(k.matched_words))
+            for k in item.key_points
+        ),
+        critical=critical,
+        notes=notes,
+        answer=got.attempt.text,
+        overridden=any(k.overridden for k in item.key_points),
+    )
+
+
+def _legacy_item(number: str, e: ScriptEntry, q: FrozenQuestion | None, snap: SessionSnapshot) -> m.TrainingItem:
+    """A session without stored scores (recorded before training mode scored answers)."""
+    r = snap.responses.get(e.question_id)
+    if r is None:
+        return m.TrainingItem(number, e.question_id, e.area, e.prompt, tr("Not answered"), False)
+    got = set(r.key_points_hit)
+    points = tuple((k.text, 1.0 if k.id in got else 0.0, "") for k in (q.key_points if q else ()))
+    return m.TrainingItem(
+        number, e.question_id, e.area, e.prompt, tr("Not scored"), False, seconds=r.seconds_taken, key_points=points,
+        answer=_text(r.text), attempts=1,
+    )  # fmt: skip
+
+
+def _span_text(start: datetime, end: datetime) -> tuple[str, str]:
+    times = (
+        f"{start:%H:%M} \u2013 {end:%H:%M} UTC"
+        if start.date() == end.date()
+        else f"{start:%d %b %H:%M} \u2013 {end:%d %b %Y %H:%M} UTC"
+    )
+    return times, _minutes(end - start)
+
+
+def _training(
+    snap: SessionSnapshot,
+    questions: Mapping[str, FrozenQuestion | None],
+    inputs: TrainingInputs | None = None,
+    *,
+    app_version: str = __version__,
+) -> m.TrainingRecord:
+    """The training record (training brief §7) of a training session, from its stored scores."""
+    session = snap.session
+    scores = inputs.scores if inputs else None
+    stored = {q.entry.question_id: q for q in scores.questions} if scores else {}
+    numbers = _numbers(snap.script)
+    items = tuple(
+        sorted(
+            (
+                _training_item(numbers[e.question_id], e, questions.get(e.question_id), stored[e.question_id])
+                if e.question_id in stored
+                else _legacy_item(numbers[e.question_id], e, questions.get(e.question_id), snap)
+                for e in snap.script
+            ),
+            key=lambda i: tuple(int(x) for x in i.number.split(".")),  # probes under their question
+        )
+    )
+
+    def area_title(area: str) -> str:
+        return snap.scenario.area_title(area) if snap.scenario is not None else area
+
+    result_areas = {a.area: a for a in scores.result.areas} if scores else {}
     rows = []
-    total = 0
-    for area, entries in areas.items():
-        points = hit = seconds = 0
-        missed = []
-        for e in entries:
-            q = questions.get(e.question_id)
-            r = snap.responses.get(e.question_id)
-            got = set(r.key_points_hit) if r else set()
-            for kp in q.key_points if q else ():
-                points += 1
-                if kp.id in got:
-                    hit += 1
-                else:
-                    missed.append(f"{e.question_id}: {kp.text}")
-            seconds += (r.seconds_taken or 0) if r else 0
-        total += seconds
-        title = snap.scenario.area_title(area) if snap.scenario is not None else area
-        rows.append(m.TrainingArea(title, len(entries), points, hit, seconds, tuple(missed)))
-    trainees = [p.name for p in snap.session.participants if (p.role or "").lower() == "trainee"]
+    for area in dict.fromkeys(e.area for e in snap.script):
+        mine = [i for i in items if i.area == area]
+        missed = [f"{i.question_id}: {text}" for i in mine for text, credit, _ in i.key_points if credit < 1]
+        seconds = round(sum(i.seconds or 0 for i in mine))
+        got = result_areas.get(area)
+        rows.append(
+            m.TrainingArea(
+                area=area_title(area),
+                questions=len(mine),
+                key_points=sum(len(i.key_points) for i in mine),
+                hit=sum(1 for i in mine for _, credit, _ in i.key_points if credit >= 1),
+                seconds=seconds,
+                missed=tuple(missed),
+                mean_score=got.mean_score if got and got.items else None,
+                passed=got.passed if got else 0,
+                scored=got.items if got else 0,
+                critical=got.critical if got else 0,
+            )
+        )
+    person = scores.trainee if scores else None
+    link = scores.link if scores else None
+    names = [p.name for p in session.participants if (p.role or "").lower() == "trainee"]
+    trainee = person.name if person else ", ".join(names) or tr("Not recorded")
+    assessor = (link.assessor if link else None) or _text(session.lead)
+    attempts = [q.attempt for q in scores.questions] if scores else []
+    end = max([a.scored_at for a in attempts] + [session.finished_at or session.started_at])
+    times, duration = _span_text(session.started_at, end)
+    answering = round(sum(i.seconds or 0 for i in items))
+    if answering:
+        duration += tr(" ({m} min {s:02d} s answering)", m=answering // 60, s=answering % 60)
+    banks = (
+        tuple(f"{b[0]} {b[2]}: {b[1]}" for b in snap.scenario.banks)
+        if snap.scenario is not None and snap.scenario.banks
+        else tuple(dict.fromkeys(f"{e.bank_id} {e.bank_version}" for e in snap.script))
+    )
+    docs = snap.scenario.document_titles if snap.scenario is not None else {}
+    cited = dict.fromkeys(_doc_of(c) for q in questions.values() if q for c in q.citations)
+    references = tuple(f"{d}: {docs[d]}" if docs.get(d) else d for d in cited if d)
+    sops = tuple(
+        dict.fromkeys(
+            f.phrase for q in (scores.questions if scores else ()) for f in q.score.flags if f.kind == "sop-cited"
+        )
+    )
+    result = scores.result if scores else None
+    scored = result.items if result else 0
+    if result is None or not scored:
+        outcome = tr("Not assessed")
+        reasons: tuple[str, ...] = (tr("No answer of this session has been scored."),)
+    else:
+        outcome = tr("Competent") if result.competent else tr("Further practice required")
+        reasons = result.reasons
+    overrides = tuple(
+        m.TrainingOverride(
+            o.question_id,
+            o.key_point_id,
+            f"{_credit_text(o.from_credit)} \u2192 {_credit_text(o.to_credit)}",
+            _text(o.reason) or tr("(confirmed as suggested)"),
+            o.who,
+            o.at,
+        )
+        for o in (scores.overrides if scores else ())
+    )
+    earlier = [h for h in (inputs.history if inputs else ()) if h.session_id != session.id and h.mean_score is not None]
+    effectiveness = tuple(
+        tr(
+            "{when:%d %b %Y}, {title}: mean S {mean:.0f}, {rate:.0%} of items passed: {result}",
+            when=h.started_at,
+            title=h.scenario_title,
+            mean=h.mean_score,
+            rate=h.pass_rate or 0,
+            result=tr("competent") if h.result == "competent" else tr("further practice"),
+        )
+        for h in earlier[:5]
+    )
+    if result is not None and scored and earlier:
+        change = result.mean_score - (earlier[0].mean_score or 0)
+        effectiveness = (
+            tr("This session: mean S {mean:.0f} ({sign}{change:.0f} on the previous session).", mean=result.mean_score,
+               sign="+" if change >= 0 else "\u2212", change=abs(change)),
+            *effectiveness,
+        )  # fmt: skip
+    elif scored:
+        effectiveness = (tr("First scored session of this trainee: no earlier result to compare with."),)
+    asked = {e.question_id for e in snap.script}
+    due = sorted((s for s in (inputs.schedule if inputs else ()) if s.question_id in asked), key=lambda s: s.due)
+    next_review = ""
+    if due:
+        first = due[0].due
+        same = sum(1 for s in due if s.due == first)
+        next_review = tr("{day:%d %B %Y}: {n} question(s) due for review (SM-2 schedule", day=first, n=same)
+        if link is not None and link.inspection_date is not None:
+            next_review += tr(", intervals capped for the inspection of {day:%d %B %Y})", day=link.inspection_date)
+        else:
+            next_review += ")"
+    remedial = tuple(
+        tr(
+            "{qid}: rehearse again; missed: {missed}",
+            qid=i.question_id,
+            missed="; ".join(t.rstrip(". ") for t, c, _ in i.key_points if c < 1) or tr("no key point"),
+        )
+        for i in items
+        if i.score is not None and not i.passed
+    ) + tuple(
+        tr("{qid}: discuss with the assessor: {why}", qid=i.question_id, why="; ".join(i.critical))
+        for i in items
+        if i.critical
+    )
+    scorer_versions = sorted({a.scorer_version for a in attempts if a.scorer_version})
+    lexicon_versions = sorted({a.lexicon_version for a in attempts if a.lexicon_version})
+    versions = (
+        m.Field(tr("Application"), f"mockinspect {app_version}"),
+        m.Field(tr("Scorer"), ", ".join(scorer_versions) or scoring.SCORER_VERSION),
+        m.Field(tr("Lexicon"), ", ".join(lexicon_versions) or tr("not recorded")),
+        m.Field(tr("Rubric"), scoring.RUBRIC_VERSION),
+    )
+    rubric = tuple(
+        m.Field(f"{key}  {tr(name)} ({weight:.0%})", tr(RUBRIC_TEXT[key])) for key, name, weight in scoring.DIMENSIONS
+    )
+    pass_criteria = (
+        tr("Item score S = sum of weight \u00d7 (dimension score \u00f7 3) \u00d7 100."),
+        tr("An item passes at S \u2265 {s:g} with no critical flag (a guessed or wrong figure, a contradiction of the "
+           "SOP, an unapproved practice admitted, blame).", s=scoring.PASS_SCORE),
+        tr("Competent: at least {rate:.0%} of items pass, mean S \u2265 {mean:g}, no critical flag. Items not "
+           "applicable are left out.", rate=scoring.COMPETENT_PASS_RATE, mean=scoring.COMPETENT_MEAN),
+    )  # fmt: skip
+    signatures = (
+        m.SignOff(trainee, tr("Trainee"), tr("I took part in this training and have read this record.")),
+        m.SignOff(
+            assessor or "",
+            tr("Assessor"),
+            tr("I reviewed the scores, confirmed or overrode them, and confirm the outcome."),
+        ),
+        m.SignOff("", tr("QA review"), tr("The record is complete and is filed as the site's SOP requires.")),
+    )
+    alcoa = (
+        m.Field(tr("Attributable"), tr("Answers typed by the trainee in session {sid}; every override names who made it and why.", sid=session.id)),
+        m.Field(tr("Contemporaneous"), tr("Each answer was scored when it was submitted; times are in the audit trail.")),
+        m.Field(tr("Original, enduring"), tr("The answers, scores and overrides are kept in the mockinspect database; the audit trail had {n} records, head {head}.", n=snap.trail_head.records, head=snap.trail_head.hash[:16])),
+        m.Field(tr("Retention"), tr("Keep this record with the trainee's training file for the period the site's SOP sets.")),
+    )  # fmt: skip
     return m.TrainingRecord(
-        trainee=", ".join(trainees) or "Not recorded",
-        trainer=_text(snap.session.lead) or "Not recorded",
+        trainee=trainee,
+        trainer=assessor or tr("Not recorded"),
         areas=tuple(rows),
-        total_seconds=total,
+        total_seconds=answering,
         seconds_per_question=snap.scenario.seconds_per_question if snap.scenario is not None else None,
+        form_id=TRAINING_FORM[0],
+        form_version=TRAINING_FORM[1],
+        record_id=f"TR-{session.started_at:%Y%m%d}-{session.id[:6].upper()}",
+        employee_id=_text(person.employee_id) if person else "",
+        department=_text(person.department) if person else "",
+        role=_text(person.role) if person else "",
+        title=tr("Mock inspection interview: {scenario}", scenario=session.scenario_title),
+        training_type=tr("Simulation (role-play: the app plays the inspector), trainer-led")
+        if assessor
+        else tr("Simulation (role-play: the app plays the inspector), self-directed"),
+        date=f"{session.started_at:%d %B %Y}",
+        times=times,
+        duration=duration,
+        inspection_date=f"{link.inspection_date:%d %B %Y}" if link and link.inspection_date else "",
+        banks=banks,
+        question_ids=tuple(e.question_id for e in snap.script),
+        sops=sops,
+        references=references,
+        assessor=assessor or "",
+        items=items,
+        scored=scored,
+        passed=result.passed if result else 0,
+        not_applicable=result.not_applicable if result else 0,
+        unanswered=len(scores.unanswered) if scores else sum(1 for i in items if i.result == tr("Not answered")),
+        mean_score=result.mean_score if result and scored else None,
+        pass_rate=result.pass_rate if result and scored else None,
+        critical=result.critical if result else 0,
+        outcome=outcome,
+        outcome_reasons=tuple(reasons),
+        overrides=overrides,
+        effectiveness=effectiveness,
+        next_review=next_review,
+        remedial=remedial,
+        versions=versions,
+        rubric=rubric,
+        pass_criteria=pass_criteria,
+        review_note=tr(
+            "The scores are advisory. The assessor reviewed them, confirmed or overrode each key point's credit "
+            "(every override is listed above and kept in the audit trail), and confirms the outcome by signing."
+        ),
+        signatures=signatures,
+        alcoa=alcoa,
+        scores_stored=bool(stored),
     )

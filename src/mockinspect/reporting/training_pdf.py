@@ -1,0 +1,450 @@
+"""The training record as PDF: a controlled form for a GMP training file (training brief §7).
+
+A training session prints this record instead of the findings report: the form's id and
+version and the record id on every page, "Page X of Y", the trainee, the training, how it was
+assessed, the scores with their reasons, the overrides, what follows, and the signatures.
+Like ``pdf.py`` it decides nothing: every number and word comes from ``TrainingRecord``.
+"""
+
+from __future__ import annotations
+
+from typing import IO, Any
+
+from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    CondPageBreak,
+    Flowable,
+    Frame,
+    KeepTogether,
+    PageTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from mockinspect.reporting import fonts
+from mockinspect.reporting.fonts import markup as mk
+from mockinspect.reporting.model import ReportModel, TrainingItem, TrainingRecord
+from mockinspect.reporting.pdf import ACCENT, INK, MARGIN_BOTTOM, MARGIN_X, MUTED, PALE, PAPER, RULE, _Builder, _plain
+
+GOOD = "#2E7D32"
+BAD = "#B3261E"
+AMBER = "#8A6D00"
+HEADER_TOP = 26 * mm
+TICK, HALF, CROSS = "\u2713", "\u00bd", "\u2717"
+
+
+class _RecordDoc(BaseDocTemplate):
+    def __init__(
+        self, out: IO[bytes], model: ReportModel, record: TrainingRecord, pagesize: tuple[float, float]
+    ) -> None:
+        super().__init__(
+            out,
+            pagesize=pagesize,
+            leftMargin=MARGIN_X,
+            rightMargin=MARGIN_X,
+            topMargin=HEADER_TOP,
+            bottomMargin=MARGIN_BOTTOM,
+            title=f"Training record {record.record_id}: {fonts.clean(record.trainee)}",
+            author=fonts.clean(model.company or "mockinspect"),
+            subject=f"GMP training record, form {record.form_id} version {record.form_version}",
+            creator=f"mockinspect {model.app_version}",
+            keywords=["GMP", "training record", record.record_id],
+            invariant=1,
+            pageCompression=1,
+        )
+        self.model = model
+        self.record = record
+        w, h = pagesize
+        body = Frame(
+            MARGIN_X,
+            MARGIN_BOTTOM,
+            w - 2 * MARGIN_X,
+            h - HEADER_TOP - MARGIN_BOTTOM,
+            id="body",
+            leftPadding=0,
+            rightPadding=0,
+        )
+        self.addPageTemplates([PageTemplate(id="record", frames=[body], onPage=self._page)])
+
+    def beforeDocument(self) -> None:
+        stamp = self.model.created
+        self.canv.setDateFormatter(lambda *_: f"D:{stamp:%Y%m%d%H%M%S}Z")
+
+    def _page(self, canv: Canvas, doc: Any) -> None:
+        r = self.record
+        w, h = self.pagesize
+        canv.saveState()
+        canv.setFillColor(ACCENT)
+        canv.rect(MARGIN_X, h - 19 * mm, w - 2 * MARGIN_X, 9 * mm, stroke=0, fill=1)
+        canv.setFillColor(colors.white)
+        canv.setFont(fonts.BOLD, 10)
+        canv.drawString(MARGIN_X + 3 * mm, h - 15.8 * mm, "GMP TRAINING RECORD")
+        canv.setFont(fonts.BASE, 7.5)
+        canv.drawRightString(
+            w - MARGIN_X - 3 * mm,
+            h - 15.8 * mm,
+            f"Form {r.form_id}  \u00b7  version {r.form_version}  \u00b7  Record {r.record_id}",
+        )
+        canv.setFillColor(MUTED)
+        company = _plain(self.model.company or "")
+        if company:
+            canv.drawString(MARGIN_X, h - 7.5 * mm, company[:90])
+        canv.setStrokeColor(RULE)
+        canv.setLineWidth(0.6)
+        canv.line(MARGIN_X, 13 * mm, w - MARGIN_X, 13 * mm)
+        canv.setFont(fonts.BASE, 7)
+        trainee = _plain(r.trainee)[:60]
+        canv.drawString(
+            MARGIN_X,
+            9 * mm,
+            f"{r.record_id} \u00b7 {trainee} \u00b7 {r.date} \u00b7 printed by mockinspect {self.model.app_version}",
+        )
+        canv.restoreState()
+
+
+class _PagedCanvas(Canvas):
+    """Draws "Page X of Y" on every page once the page count is known."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        fonts.register()
+        kwargs.setdefault("initialFontName", fonts.BASE)
+        super().__init__(*args, **kwargs)
+        self._pages: list[dict[str, Any]] = []
+
+    def showPage(self) -> None:
+        self._pages.append(dict(self.__dict__))
+        self._startPage()  # type: ignore[attr-defined]
+
+    def save(self) -> None:
+        total = len(self._pages)
+        for state in self._pages:
+            self.__dict__.update(state)
+            self.setFont(fonts.BASE, 7)
+            self.setFillColor(MUTED)
+            self.drawRightString(self._pagesize[0] - MARGIN_X, 9 * mm, f"Page {self._pageNumber} of {total}")  # type: ignore[attr-defined]
+            super().showPage()
+        super().save()
+
+
+def _colour(result: str) -> str:
+    return (
+        GOOD
+        if result == "Pass" or result == "Competent"
+        else BAD
+        if result.startswith("Fail") or result.startswith("Further")
+        else AMBER
+    )
+
+
+def _credit(credit: float) -> str:
+    """A mark for a key point's credit (through the font splitter: the tick and cross are Symbola's)."""
+    if credit >= 1:
+        return f'<font color="{GOOD}">{mk(TICK)}</font>'
+    if credit > 0:
+        return f'<font color="{AMBER}">{mk(HALF)}</font>'
+    return f'<font color="{BAD}">{mk(CROSS)}</font>'
+
+
+class _RecordBuilder(_Builder):
+    def __init__(self, model: ReportModel, record: TrainingRecord, width: float) -> None:
+        super().__init__(model, width)
+        self.r = record
+        self.s["outcome"] = ParagraphStyle("outcome", parent=self.s["cellb"], fontSize=15, leading=19)
+
+    def h(self, text: str) -> list[Flowable]:
+        """A section heading that never ends a page alone."""
+        return [CondPageBreak(45 * mm), self.raw(mk(text), "h2")]
+
+    def head(self) -> list[Flowable]:
+        r = self.r
+        story: list[Flowable] = [
+            self.raw("Training record", "h1"),
+            self.raw(mk(r.title), "subtitle"),
+            Spacer(1, 3 * mm),
+        ]
+        colour = _colour(r.outcome)
+        counted = [f"{r.scored} item(s) scored"]
+        if r.not_applicable:
+            counted.append(f"{r.not_applicable} not applicable (not counted)")
+        if r.unanswered:
+            counted.append(f"{r.unanswered} not answered")
+        outcome = [
+            [self.raw("OUTCOME", "label"), self.raw(f'<font color="{colour}">{mk(r.outcome)}</font>', "outcome")],
+            [
+                *(self.raw("\u2022 " + mk(x), "cell") for x in r.outcome_reasons),
+                self.raw(mk(" \u00b7 ".join(counted)), "muted"),
+            ],
+        ]
+        t = Table([outcome], colWidths=[self.width * 0.32, self.width * 0.68])
+        t.setStyle(
+            TableStyle(
+                [
+                    ("BACKGROUND", (0, 0), (-1, -1), PALE),
+                    ("BOX", (0, 0), (-1, -1), 0.8, colors.HexColor(colour)),
+                    ("LINEBEFORE", (0, 0), (0, -1), 4, colors.HexColor(colour)),
+                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 8),
+                    ("TOPPADDING", (0, 0), (-1, -1), 6),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 7),
+                ]
+            )
+        )
+        story += [t, Spacer(1, 3 * mm)]
+        if not r.scores_stored:
+            story.append(
+                self.box(
+                    [self.p("This session's answers were not scored by training mode (recorded before it scored answers, or "
+                            "answered as an audit): key points are shown as hit or missed; no rubric score was given.", "small")],
+                    colors.HexColor("#FFF4E5"),
+                    colors.HexColor("#E0A458"),
+                )
+            )  # fmt: skip
+        return story
+
+    def person_and_training(self) -> list[Flowable]:
+        r = self.r
+        none = "\u2013"
+        story: list[Flowable] = [*self.h("1  Trainee")]
+        story.append(
+            self.grid(
+                [
+                    ("Name", r.trainee),
+                    ("Employee ID", r.employee_id or none),
+                    ("Department", r.department or none),
+                    ("Role", r.role or none),
+                ],
+                0.25,
+            )
+        )
+        story += self.h("2  Training")
+        pairs: list[tuple[str, Any]] = [
+            ("Title", r.title),
+            ("Type", r.training_type),
+            ("Date", r.date),
+            ("Times", r.times),
+            ("Duration", r.duration),
+        ]
+        if r.inspection_date:
+            pairs.append(("For the inspection of", r.inspection_date))
+        pairs += [
+            ("Question bank(s)", "; ".join(r.banks) or none),
+            ("Questions asked", ", ".join(r.question_ids) or none),
+            ("SOPs named in answers", ", ".join(r.sops) or "None named"),
+            ("Requirements cited", self.p("; ".join(r.references) or none, "small")),
+        ]
+        story.append(self.grid(pairs, 0.25))
+        return story
+
+    def method(self) -> list[Flowable]:
+        r = self.r
+        story: list[Flowable] = [*self.h("3  How the answers were assessed")]
+        story.append(
+            self.table(["Dimension (weight)", "What 3 and 0 mean"], [[f.label, f.value] for f in r.rubric], [34, 66])
+        )
+        story.append(Spacer(1, 2 * mm))
+        story += [self.raw("\u2022 " + mk(x), "small") for x in r.pass_criteria]
+        story.append(Spacer(1, 2 * mm))
+        story.append(
+            self.raw("Versions: " + " \u00b7 ".join(f"{mk(v.label)} {mk(v.value)}" for v in r.versions), "muted")
+        )
+        return story
+
+    def results(self) -> list[Flowable]:
+        r = self.r
+        story: list[Flowable] = [*self.h("4  Results by area")]
+        rows = []
+        for a in r.areas:
+            rows.append(
+                [
+                    a.area,
+                    str(a.questions),
+                    str(a.scored),
+                    str(a.passed),
+                    "\u2013" if a.mean_score is None else f"{a.mean_score:.0f}",
+                    str(a.critical),
+                    f"{a.hit} of {a.key_points}",
+                ]
+            )
+        story.append(
+            self.table(
+                ["Area", "Asked", "Scored", "Passed", "Mean S", "Critical", "Key points"],
+                rows,
+                [34, 9, 9, 9, 10, 10, 14],
+            )
+        )
+        story += self.h("5  Results by question")
+        qrows = []
+        for i in r.items:
+            dims = " ".join(str(d) for d in i.dimensions) if i.dimensions else "\u2013"
+            score = "\u2013" if i.score is None else f"{i.score:.0f}"
+            result = self.raw(f'<font color="{_colour(i.result)}"><b>{mk(i.result)}</b></font>', "cell")
+            qrows.append(
+                [i.number, i.question_id, score, dims, result, str(i.attempts or "\u2013"), _seconds(i.seconds)]
+            )
+        story.append(
+            self.table(
+                ["#", "Question", "S", "A B C D E", "Result", "Attempts", "Time"],
+                qrows,
+                [6, 22, 8, 17, 21, 11, 11],
+            )
+        )
+        story.append(Spacer(1, 1.5 * mm))
+        story.append(
+            self.raw(
+                f"Key points: {_credit(1)} covered, {_credit(0.5)} partly, {_credit(0)} missed; the matched words in "
+                "brackets. Dimensions A\u2013E are scored 0\u20133.",
+                "muted",
+            )
+        )
+        for i in r.items:
+            story.append(self._item(i))
+        return story
+
+    def _item(self, i: TrainingItem) -> Flowable:
+        head = (
+            f'<b>{mk(i.number)}  {mk(i.question_id)}</b> &nbsp;<font color="{_colour(i.result)}"><b>{mk(i.result)}</b></font>'
+            + (f" &nbsp;S {i.score:.0f}" if i.score is not None else "")
+            + (' &nbsp;<font color="#5B6577">(credit set by the assessor)</font>' if i.overridden else "")
+        )
+        lines = [head, f"<i>{mk(i.prompt)}</i>"]
+        for text, credit, words in i.key_points:
+            lines.append(
+                f"{_credit(credit)} {mk(text)}" + (f' <font color="#5B6577">[{mk(words)}]</font>' if words else "")
+            )
+        for c in i.critical:
+            lines.append(f'<font color="{BAD}"><b>Critical:</b> {mk(c)}</font>')
+        for n in i.notes:
+            lines.append(f'<font color="#5B6577">\u2022 {mk(n)}</font>')
+        if i.answer:
+            lines.append(f'<font color="#5B6577">Answer:</font> {mk(i.answer)}')
+        return self.raw("<br/>".join(lines), "qa")
+
+    def overrides(self) -> list[Flowable]:
+        r = self.r
+        story: list[Flowable] = [*self.h("6  Overrides and comments")]
+        if r.overrides:
+            story.append(
+                self.table(
+                    ["Question", "Key point", "Credit", "Reason", "By", "When (UTC)"],
+                    [
+                        [o.question_id, o.key_point, o.change, o.reason, o.who, f"{o.at:%d %b %Y %H:%M}"]
+                        for o in r.overrides
+                    ],
+                    [13, 20, 9, 32, 13, 15],
+                )
+            )
+        else:
+            story.append(self.p("The assessor changed no key point's credit.", "small"))
+        story.append(Spacer(1, 2 * mm))
+        story.append(self._lines("Assessor's comments", 3))
+        return story
+
+    def follow_up(self) -> list[Flowable]:
+        r = self.r
+        story: list[Flowable] = [*self.h("7  Effectiveness and follow-up")]
+        story.append(self.raw("<b>Trend (effectiveness evidence)</b>", "small"))
+        story += [self.raw("\u2022 " + mk(x), "small") for x in r.effectiveness] or [
+            self.p("No scored answer yet.", "small")
+        ]
+        story.append(Spacer(1, 2 * mm))
+        story.append(self.grid([("Next review (retest)", r.next_review or "Not scheduled")], 0.25))
+        story.append(Spacer(1, 2 * mm))
+        story.append(self.raw("<b>Remedial actions</b>", "small"))
+        story += [self.raw("\u2022 " + mk(x), "small") for x in r.remedial] or [
+            self.p("None: every scored item passed.", "small")
+        ]
+        return story
+
+    def signatures(self) -> list[Flowable]:
+        r = self.r
+        story: list[Flowable] = [*self.h("8  Review and signatures")]
+        story.append(self.p(r.review_note, "small"))
+        story.append(Spacer(1, 2 * mm))
+        story.append(self.grid([(f.label, self.p(f.value, "small")) for f in r.alcoa], 0.22))
+        story.append(Spacer(1, 3 * mm))
+        qualification = self.raw(
+            "Qualification record: ______________________"
+            if not r.assessor_qualification
+            else mk(r.assessor_qualification),
+            "muted",
+        )
+        rows = []
+        for s in r.signatures:
+            name = [self.p(s.name or " ", "cellb")]
+            if s.role == "Assessor":
+                name.append(qualification)
+            rows.append(
+                [
+                    self.raw(mk(s.role.upper()), "label"),
+                    name,
+                    self.p(s.organisation, "small"),
+                    self.raw("Signature", "muted"),
+                    self.raw("Date / time", "muted"),
+                ]
+            )
+        t = Table(
+            [[self.raw(h, "label") for h in ("ROLE", "PRINTED NAME", "MEANING OF THE SIGNATURE", "", "")], *rows],
+            colWidths=[self.width * x for x in (0.13, 0.24, 0.31, 0.18, 0.14)],
+        )
+        t.setStyle(
+            TableStyle(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                    ("LINEBELOW", (3, 1), (4, -1), 0.6, INK),
+                    ("LINEBELOW", (0, 0), (-1, 0), 0.4, RULE),
+                    ("TOPPADDING", (0, 1), (-1, -1), 16),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 3),
+                ]
+            )
+        )
+        story.append(KeepTogether([t]))
+        story.append(Spacer(1, 3 * mm))
+        story.append(
+            self.p(
+                "Electronic signatures, where used, show the printed name, the date and time and the meaning above "
+                "(21 CFR 11.50). Retain with the trainee's training file as the site's SOP requires.",
+                "muted",
+            )
+        )
+        return story
+
+    def _lines(self, label: str, n: int) -> Table:
+        data = [[self.raw(mk(label.upper()), "label")]] + [[""] for _ in range(n)]
+        t = Table(data, colWidths=[self.width], rowHeights=[12] + [16] * n)
+        t.setStyle(TableStyle([("LINEBELOW", (0, 1), (-1, -1), 0.4, RULE), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+        return t
+
+
+def _seconds(value: float | None) -> str:
+    if value is None:
+        return "\u2013"
+    total = round(value)
+    return f"{total // 60}:{total % 60:02d}"
+
+
+def build_training_pdf(model: ReportModel, out: IO[bytes], *, paper: str = "a4") -> None:
+    """Lay the training record of ``model`` out as PDF into ``out`` (the same model gives the same bytes)."""
+    record = model.training
+    if record is None:
+        raise ValueError("the report model has no training record")
+    fonts.register()
+    doc = _RecordDoc(out, model, record, PAPER[paper])
+    b = _RecordBuilder(model, record, doc.width)
+    story: list[Flowable] = []
+    story += b.head()
+    story += b.person_and_training()
+    story += b.method()
+    story += b.results()
+    story += b.overrides()
+    story += b.follow_up()
+    story += b.signatures()
+    doc.build(story, canvasmaker=_PagedCanvas)
+
+
+__all__ = ["build_training_pdf"]
