@@ -723,29 +723,6 @@ class _Builder:
         story.append(PageBreak())
         return story
 
-    def training(self) -> list[Flowable]:
-        t = self.m.training
-        if t is None:
-            return []
-        story: list[Flowable] = [self.h1("Training record")]
-        story.append(self.grid([("Trainee", t.trainee), ("Trainer", t.trainer), ("Scenario", self.m.scenario_title), ("Date", f"{self.m.issued:%d %B %Y}"), ("Time taken", f"{t.total_seconds // 60} min {t.total_seconds % 60:02d} s")]))
-        story.append(self.h2("Score by area", toc=False))
-        story.append(
-            self.table(
-                ["Area", "Questions", "Key points", "Covered", "Score", "Time"],
-                [[a.area, str(a.questions), str(a.key_points), str(a.hit), f"{(100 * a.hit // a.key_points) if a.key_points else 0} %", f"{a.seconds // 60} min"] for a in t.areas],
-                [36, 12, 12, 12, 14, 14],
-            )
-        )
-        missed = [x for a in t.areas for x in a.missed]
-        if missed:
-            story.append(self.h2("Key points missed", toc=False))
-            story += [self.raw("\u2022 " + mk(x), "small") for x in missed]
-        story.append(Spacer(1, 10 * mm))
-        story.append(self._signature_rows([("Trainee", t.trainee), ("Trainer", t.trainer)]))
-        story.append(PageBreak())
-        return story
-
     def appendix(self) -> list[Flowable]:
         story: list[Flowable] = [self.h1("Appendix A  Questions asked and answers given")]
         story.append(self.p("Every question of the interview in the order asked; follow-up probes are numbered under their question.", "muted"))
@@ -818,7 +795,13 @@ class _Builder:
 
 
 def build_pdf(model: ReportModel, out: IO[bytes], *, paper: str = "a4") -> None:
-    """Lay the report out as PDF into ``out``: the same model gives the same bytes."""
+    """Lay the report out as PDF into ``out``: the same model gives the same bytes. A training
+    session's report is its training record (``training_pdf``), not a findings report."""
+    if model.training is not None:
+        from mockinspect.reporting.training_pdf import build_training_pdf
+
+        build_training_pdf(model, out, paper=paper)
+        return
     pagesize = PAPER[paper]
     doc = _Doc(out, model, pagesize)
     b = _Builder(model, doc.width)
@@ -826,8 +809,6 @@ def build_pdf(model: ReportModel, out: IO[bytes], *, paper: str = "a4") -> None:
     story += b.cover()
     story += b.contents()
     story += b.summary()
-    if model.training is not None:
-        story += b.training()
     story += b.scope()
     story += b.findings()
     story += b.risk()
