@@ -527,8 +527,15 @@ def _term_tokens(term: str) -> tuple[_TermToken, ...]:
     return tuple(_TermToken(t.norm, t.stem, t.exact) for t in tokenize(term))
 
 
+# Scripts written without spaces between words (Chinese, Japanese; Korean too, inside a phrase):
+# one "word" is a whole run, so a term is found inside it (code review §3.4).
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
+
+
 def _token_matches(t: Token, want: _TermToken) -> tuple[bool, bool]:
     """(matches, by fuzzy)."""
+    if _UNSPACED.search(want.norm):
+        return want.norm in t.norm, False
     if want.exact:
         return (t.norm == want.norm or (not t.number and t.norm == want.norm + "s")), False
     if t.exact:
@@ -545,11 +552,13 @@ class _Hit:
     first: int  # token index
     last: int
     fuzzy: bool
+    inside: bool = False  # found inside an unspaced run: several terms may share the word
 
 
 def _find_term(tokens: Sequence[Token], term: tuple[_TermToken, ...]) -> list[_Hit]:
     hits = []
     n = len(term)
+    inside = n == 1 and bool(_UNSPACED.search(term[0].norm))
     for i in range(len(tokens) - n + 1):
         fuzzy = False
         for k, want in enumerate(term):
@@ -558,7 +567,7 @@ def _find_term(tokens: Sequence[Token], term: tuple[_TermToken, ...]) -> list[_H
                 break
             fuzzy = fuzzy or fz
         else:
-            hits.append(_Hit(i, i + n - 1, fuzzy))
+            hits.append(_Hit(i, i + n - 1, fuzzy, inside))
     return hits
 
 
@@ -850,6 +859,8 @@ def _best_window(
         words: set[int] = set()
         overlap = False
         for h in combo:
+            if h.inside:
+                continue
             span = set(range(h.first, h.last + 1))
             if span & words:
                 overlap = True
