@@ -214,3 +214,26 @@ def test_progress_models_pass_the_model_tester(qtbot, window, services, qtmodelt
         qtmodeltester.check(model)
     window.open_session(session.id)
     qtmodeltester.check(window.interview.list_model)
+
+
+def test_a_scored_question_shows_its_score_and_can_be_tried_again(qtbot, window, services):
+    catalogue = window.catalogue()
+    scenario = catalogue.scenario(SCENARIO)
+    session = services.training.start_session(
+        scenario, catalogue.banks_for(scenario), trainee="Ola", question_ids=["DI-001", "DI-003"]
+    )
+    services.training.answer(session.id, "DI-001", WEAK, seconds=30)
+    window.open_session(session.id)
+    screen = window.interview
+    assert screen.current.question_id == "DI-003" and not screen.retry_button.isVisible()
+    screen.list.setFocus()
+    screen.list.selectRow(0)
+    qtbot.keyClick(screen.list, Qt.Key.Key_Return)  # open DI-001 from the list: its score, as scored
+    assert screen.current.question_id == "DI-001" and screen.feedback.isVisible()
+    assert screen.answer.toPlainText() == WEAK and screen.answer.isReadOnly()
+    assert screen.retry_button.isVisible() and "answered in" in screen.clock_label.text()
+    qtbot.keyClick(screen.list, Qt.Key.Key_A, Qt.KeyboardModifier.AltModifier)  # Try again
+    assert screen.answer.toPlainText() == "" and not screen.answer.isReadOnly() and not screen.feedback.isVisible()
+    submit(qtbot, screen, MODEL_DI_001)
+    assert screen.shown.attempt.attempt == 2 and screen.shown.score.passed
+    assert [a.attempt for a in services.training.attempts(session.id, "DI-001")] == [1, 2]

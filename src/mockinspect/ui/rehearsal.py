@@ -61,6 +61,14 @@ from mockinspect.ui.models import Column, RowsModel
 from mockinspect.ui.style import HUES, colours, mix
 
 THINK_SECONDS_DEFAULT = 3
+TIPS = (  # the behaviours inspectors look for (training brief §1)
+    tr("Answer the question asked, in full sentences, then stop."),
+    tr("Don't guess: say \"I don't know, but I can find out\", or offer to fetch the owner."),
+    tr("Name the SOP or the record, and offer to show it."),
+    tr("Describe the approved process, not a workaround."),
+    tr("Stay within your own area; no blame, no arguing."),
+    tr("Not your area? Say so: Not my area (Alt+N) never lowers your score."),
+)
 CREDITS: tuple[tuple[float, str], ...] = ((0.0, tr("Missed")), (0.5, tr("Partly")), (1.0, tr("Covered")))
 POSITIVE_FLAGS = frozenset({"sop-cited", "show-offer", "routed", "clarify", "honest-gap"})
 HEDGE_FLAGS = frozenset({"hedge", "guess", "volunteering", "over-answering", "too-terse", "short", "long", "over-time"})
@@ -270,6 +278,7 @@ class RehearsalScreen(QWidget):
         answer_label.setBuddy(self.answer)
         self.saved = QLabel()
         self.saved.setObjectName("muted")
+        self.saved.setWordWrap(True)
         self.submit_button = QPushButton(tr("Submit  Ctrl+Enter"))
         self.submit_button.setObjectName("primary")
         self.submit_button.setAccessibleName(tr("Submit the answer"))
@@ -282,9 +291,13 @@ class RehearsalScreen(QWidget):
         self.next_button.setToolTip(tr("Ctrl+Enter after the score is shown"))
         self.next_button.setAccessibleName(tr("Next question"))
         self.next_button.clicked.connect(self.next_question)
+        self.retry_button = QPushButton(tr("Try again"))
+        self.retry_button.setToolTip(tr("Alt+A: answer this question once more"))
+        self.retry_button.setAccessibleName(tr("Try the question again"))
+        self.retry_button.clicked.connect(self.try_again)
         buttons = QHBoxLayout()
-        buttons.addWidget(self.saved)
         buttons.addStretch(1)
+        buttons.addWidget(self.retry_button)
         buttons.addWidget(self.na_button)
         buttons.addWidget(self.submit_button)
         buttons.addWidget(self.next_button)
@@ -324,6 +337,7 @@ class RehearsalScreen(QWidget):
         center_layout.addWidget(card)
         center_layout.addWidget(answer_label)
         center_layout.addWidget(self.answer, 1)
+        center_layout.addWidget(self.saved)
         center_layout.addLayout(buttons)
         center_layout.addWidget(self.request_box)
         center_layout.addWidget(self.done)
@@ -373,15 +387,21 @@ class RehearsalScreen(QWidget):
         feedback_layout.addWidget(self._caption(tr("What good looks like")))
         feedback_layout.addWidget(self.guidance)
         feedback_layout.addStretch(1)
-        self.waiting = QLabel(tr("The key points, your score and the guidance appear here when you submit."))
-        self.waiting.setObjectName("muted")
+        tips = "".join(f"<li>{html.escape(t)}</li>" for t in TIPS)
+        self.waiting = QLabel(
+            f"<p><b>{tr('How to answer an inspector')}</b></p><ul>{tips}</ul>"
+            f"<p>{tr('When you submit, the key points, your score and what a good answer covers appear here.')}</p>"
+        )
+        self.waiting.setObjectName("card")
+        self.waiting.setTextFormat(Qt.TextFormat.RichText)
         self.waiting.setWordWrap(True)
-        self.waiting.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.waiting.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         side = QWidget()
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(0, 0, 0, 0)
         side_layout.addWidget(self.waiting)
         side_layout.addWidget(self.feedback)
+        side_layout.addStretch(1)
         self.feedback.setVisible(False)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -408,6 +428,7 @@ class RehearsalScreen(QWidget):
         shortcut("Ctrl+Return", self.submit_or_next)
         shortcut("Ctrl+Enter", self.submit_or_next)
         shortcut("Alt+N", self.not_applicable)
+        shortcut("Alt+A", self.try_again)
         shortcut("Ctrl+E", lambda: self.answer.setFocus())
         shortcut("Ctrl+G", lambda: self.list.setFocus())
         self.setTabOrder(self.answer, self.submit_button)
@@ -424,7 +445,7 @@ class RehearsalScreen(QWidget):
 
     def _list_label(self, e: ScriptEntry) -> str:
         probe = "↳ " if e.parent_question_id else ""
-        return f"{probe}{e.question_id}"
+        return f"{probe}{e.question_id} · {e.prompt}"
 
     def _list_score(self, e: ScriptEntry) -> str:
         row = self.scores.question(e.question_id)
@@ -478,7 +499,8 @@ class RehearsalScreen(QWidget):
 
     # -- moving between questions ---------------------------------------------------------------
 
-    def go_to(self, qid: str) -> None:
+    def go_to(self, qid: str, *, fresh: bool = False) -> None:
+        """Show a question: its latest score if it has one (``fresh``: ask it again)."""
         entry = self.snap.entry(qid)
         if entry is None:
             return
@@ -488,11 +510,11 @@ class RehearsalScreen(QWidget):
         self._loading = True
         try:
             self._select_current()
-            self._show_question()
+            self._show_question(fresh=fresh)
         finally:
             self._loading = False
 
-    def _show_question(self) -> None:
+    def _show_question(self, *, fresh: bool = False) -> None:
         entry = self.current
         assert entry is not None
         self.done.setVisible(False)
@@ -508,27 +530,51 @@ class RehearsalScreen(QWidget):
         self.persona.setText(f"{html.escape(asks)} · {html.escape(area)} · {html.escape(entry.question_id)}")
         self.prompt.setText(html.escape(entry.prompt))
         draft = self.snap.drafts.get(entry.question_id)
+        scored = self.scores.question(entry.question_id)
+        self._request_id = self._existing_request(entry.question_id)
+        self._show_request()
+        self._dirty = False
+        self.clock_bar.setMaximum(max(1, self.limit or 1))
+        if scored is not None and draft is None and not fresh:  # answered: what was scored, and why
+            self.clock.stop()
+            self.answer.setPlainText(scored.attempt.text)
+            self.answer.setReadOnly(True)
+            self.shown = scored
+            self.submitted = True
+            took = scored.attempt.seconds
+            self.clock_label.setText("" if took is None else tr("answered in {t}", t=clock_text(took)))
+            self.clock_label.setStyleSheet(f"color: {colours().muted};")
+            self.clock_bar.setValue(0 if took is None else min(self.clock_bar.maximum(), int(took)))
+            self.saved.setText(tr("Scored; Try again (Alt+A) to answer it once more"))
+            self._show_feedback()
+            self._buttons()
+            return
         self.answer.setPlainText(draft.text or "" if draft else "")
         self.answer.setReadOnly(self.read_only())
-        self._dirty = False
         self.saved.setText(tr("Draft restored") if draft else "")
         self.shown = None
         self.submitted = False
         self.feedback.setVisible(False)
         self.waiting.setVisible(True)
-        self._request_id = self._existing_request(entry.question_id)
-        self._show_request()
         self._shown_at = time.monotonic()
-        self.clock_bar.setMaximum(max(1, self.limit or 1))
         self._tick()
         self.clock.start()
         self._buttons()
+
+    def try_again(self) -> None:
+        """Answer the question on show once more (a new attempt; the last one is kept)."""
+        if self.current is None or not self.submitted or self.read_only():
+            return
+        self.go_to(self.current.question_id, fresh=True)
+        self.answer.setFocus()
 
     def _buttons(self) -> None:
         writable = not self.read_only()
         self.submit_button.setEnabled(writable and not self.submitted)
         self.na_button.setEnabled(writable and not self.submitted)
         self.next_button.setEnabled(self.submitted or self.current is None)
+        self.retry_button.setVisible(self.submitted and self.current is not None)
+        self.retry_button.setEnabled(writable and self.submitted)
 
     def _elapsed(self) -> float:
         return max(0.0, time.monotonic() - self._shown_at)
@@ -631,6 +677,9 @@ class RehearsalScreen(QWidget):
 
     def _scored(self, qid: str, result: AnswerResult) -> None:
         self.clock.stop()
+        took = result.attempt.seconds
+        self.clock_label.setText("" if took is None else tr("answered in {t}", t=clock_text(took)))
+        self.clock_label.setStyleSheet(f"color: {colours().muted};")
         self.submitted = True
         self._dirty = False
         self._refresh_data()
@@ -653,7 +702,7 @@ class RehearsalScreen(QWidget):
             if following is None:
                 self._show_done()
                 return
-            self.go_to(following.question_id)
+            self.go_to(following.question_id, fresh=True)
             self.answer.setFocus()
 
     def _show_done(self) -> None:
@@ -688,6 +737,7 @@ class RehearsalScreen(QWidget):
         self.submit_button.setEnabled(False)
         self.na_button.setEnabled(False)
         self.next_button.setEnabled(False)
+        self.retry_button.setVisible(False)
         self.request_box.setVisible(False)
         self.list.clearSelection()
 
@@ -788,9 +838,15 @@ class RehearsalScreen(QWidget):
             holder.setLayout(buttons)
             self.point_buttons[kp.key_point_id] = {}
             for value, name in CREDITS:
+                tone = {0.0: "bad", 0.5: "warn", 1.0: "good"}[value]
                 button = QToolButton()
                 button.setText(name)
                 button.setCheckable(True)
+                button.setStyleSheet(
+                    f"QToolButton {{ padding: 3px 8px; }}"
+                    f"QToolButton:checked {{ background: {c.state(tone)}; border: 1px solid {HUES[tone]};"
+                    f" border-radius: 3px; font-weight: 600; }}"
+                )
                 button.setChecked(kp.credit == value)
                 button.setAccessibleName(tr("{kp}: {credit}", kp=kp.key_point_id, credit=name))
                 button.setEnabled(not self.read_only())
