@@ -168,6 +168,9 @@ def main(out: Path) -> int:
         window.close()
         settle()
     services.close()
+    from mockinspect.ui import rehearsal_shots  # training mode: rehearsal-*.png
+
+    rehearsal_shots.shoot(out, settle)
     return 0
 
 
