@@ -11,6 +11,7 @@ from mockinspect.banks.loader import load_file
 from mockinspect.domain import training as t
 from mockinspect.domain.engine import follow_ups_for
 from mockinspect.domain.frozen import FrozenQuestion, canonical_json
+from mockinspect.domain.matching import _fuzzy
 from mockinspect.resources import question_banks_dir, resource
 
 
@@ -231,7 +232,7 @@ def test_a_typo_in_a_long_word_matches_but_acronyms_never_fuzzy(questions, lexic
         questions, lexicon, "DI-001", "Unexplained entries become a deviaton and are investigated before release."
     )
     assert credit(typo, "escalate-anomalies") == 1
-    assert t._fuzzy("deviaton", "deviation") and not t._fuzzy("QA", "QC") and not t._fuzzy("process", "progress")
+    assert _fuzzy("deviaton", "deviation") and not _fuzzy("QA", "QC") and not _fuzzy("process", "progress")
 
 
 def test_stemming_leaves_acronyms_and_codes_alone():
