@@ -16,6 +16,7 @@ from __future__ import annotations
 import html
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -65,6 +66,7 @@ from mockinspect.domain.session import (
     Finding,
     FindingPatch,
     RequestPatch,
+    Response,
     ResponsePatch,
     ScriptEntry,
     SessionSnapshot,
@@ -236,6 +238,7 @@ class InterviewScreen(QWidget):
         self.current: ScriptEntry | None = None
         self.checks: dict[int, EvidenceCheck] = {}
         self._loading = False
+        self._leaving = False
         self._dirty: set[str] = set()
         self.autosave = QTimer(self, singleShot=True, interval=autosave_ms)
         self.autosave.timeout.connect(self.save_draft)
@@ -605,24 +608,59 @@ class InterviewScreen(QWidget):
         self._paint_tree()
 
     def _paint_tree(self) -> None:
+        for entry in self.snap.script:
+            self._paint_entry(entry)
+        self._paint_counts()
+
+    def _paint_entry(self, entry: ScriptEntry) -> None:
+        item = self.items.get(entry.question_id)
+        if item is None:
+            return
+        response = self.snap.responses.get(entry.question_id)
+        status = response.status.value if response and response.status else None
+        name = status or ("draft" if entry.question_id in self.snap.drafts else "unanswered")
+        item.setIcon(icon(name) if entry.parent_question_id is None else icon(name if status else "probe"))
+
+    def _paint_item(self, qid: str) -> None:
+        entry = self.snap.entry(qid)
+        if entry is not None:
+            self._paint_entry(entry)
+
+    def _paint_counts(self) -> None:
+        """Answered of asked, per area and in all (plain counting over the snapshot)."""
         snap = self.snap
         per_area: dict[tuple[int, str], list[int]] = {}
+        answered = 0
         for entry in snap.script:
-            item = self.items.get(entry.question_id)
-            if item is None:
-                continue
             response = snap.responses.get(entry.question_id)
-            status = response.status.value if response and response.status else None
-            name = status or ("draft" if entry.question_id in snap.drafts else "unanswered")
-            item.setIcon(icon(name) if entry.parent_question_id is None else icon(name if status else "probe"))
+            done = 1 if response is not None and response.status else 0
             counts = per_area.setdefault((entry.section, entry.area), [0, 0])
             counts[1] += 1
-            counts[0] += 1 if status else 0
+            counts[0] += done
+            answered += done
         for key, (done, total) in per_area.items():
             area = self.area_items[key]
-            area.setText(f"{area.data(TITLE_ROLE)}  {done}/{total}")
-        answered = sum(1 for e in snap.script if (r := snap.responses.get(e.question_id)) and r.status)
+            text = f"{area.data(TITLE_ROLE)}  {done}/{total}"
+            if area.text() != text:
+                area.setText(text)
         self.progress.setText(tr("{a} of {n} answered", a=answered, n=len(snap.script)))
+
+    def _fold_response(self, response: Response) -> None:
+        """The answer this screen just recorded, folded into the snapshot without reading the
+        session again (a 500-question snapshot takes tens of ms): its agenda icon, the counts,
+        and the status, evidence and history if it is on show."""
+        qid = response.question_id
+        self.snap = replace(
+            self.snap,
+            responses={**self.snap.responses, qid: response},
+            drafts={k: v for k, v in self.snap.drafts.items() if k != qid},
+        )
+        self._paint_item(qid)
+        self._paint_counts()
+        if self.current is not None and self.current.question_id == qid and not self._leaving:
+            for st, button in self.status_buttons.items():
+                button.setChecked(st is response.status)
+            self.refresh_evidence()
 
     def _tree_moved(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if not current.isValid() or self._loading:
@@ -649,7 +687,11 @@ class InterviewScreen(QWidget):
         if entry is None:
             return
         if self.current is not None and self.current.question_id != qid:
-            self.commit_typing()
+            self._leaving = True  # the question shown next repaints the side panels
+            try:
+                self.commit_typing()
+            finally:
+                self._leaving = False
         self.current = entry
         self._loading = True
         try:
@@ -743,7 +785,8 @@ class InterviewScreen(QWidget):
             return
         self._dirty.add(self.current.question_id)
         self.saved.setText(tr("Editing…"))
-        self.autosave.start()
+        if not self.autosave.isActive():  # within the delay of the first unsaved key, however fast the typing
+            self.autosave.start()
 
     def save_draft(self) -> None:
         """Save the typing as an unaudited draft (the timer's job)."""
@@ -751,11 +794,14 @@ class InterviewScreen(QWidget):
             return
         qid = self.current.question_id
         with guarded(self):
-            self.services.inspection.save_draft(
+            draft = self.services.inspection.save_draft(
                 self.session_id, qid,
                 DraftPatch(text=self.answer.toPlainText(), notes=self.notes.toPlainText(), answered_by=self.interviewee.text() or None),
                 origin=self,
             )
+            if qid not in self.snap.drafts:  # the agenda shows it as typed, not yet recorded
+                self.snap = replace(self.snap, drafts={**self.snap.drafts, qid: draft})
+                self._paint_item(qid)
             self.saved.setText(tr("Draft saved {t}", t=datetime.now().strftime("%H:%M:%S")))
             self.draft_saved.emit(qid)
 
@@ -772,12 +818,14 @@ class InterviewScreen(QWidget):
             return False
         self.autosave.stop()
         try:
-            self.services.inspection.record_response(self.session_id, qid, ResponsePatch(**patch_values), reason=reason, origin=self)
+            response = self.services.inspection.record_response(
+                self.session_id, qid, ResponsePatch(**patch_values), reason=reason, origin=self
+            )
         except UserError as exc:
             show_error(self, str(exc))
             return False
         self._dirty.discard(qid)
-        self.reload()
+        self._fold_response(response)
         if self.current is not None and self.current.question_id == qid:
             self.saved.setText(tr("Recorded {t}", t=datetime.now().strftime("%H:%M:%S")))
         if status is not ...:
@@ -809,8 +857,16 @@ class InterviewScreen(QWidget):
         self._offer_probes(qid)
 
     def _offer_probes(self, qid: str) -> None:
+        """Add the follow-up probes the answer triggers (the engine's rules, in the service);
+        asked only when the question lists a probe that is known and not asked yet."""
+        entry = self.snap.entry(qid)
+        frozen = self.snap.question(entry) if entry is not None else None
+        available = self._available_questions()
+        asked = {e.question_id for e in self.snap.script}
+        if frozen is None or not any(p in available and p not in asked for p in frozen.probe_ids):
+            return
         with guarded(self):
-            added = self.services.inspection.add_triggered_probes(self.session_id, qid, self._available_questions())
+            added = self.services.inspection.add_triggered_probes(self.session_id, qid, available)
             if added:
                 self.reload(full=True)
 

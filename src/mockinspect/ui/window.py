@@ -20,6 +20,7 @@ from mockinspect.ui.common import (
     guarded,
     report_unexpected,
     run_op,
+    settle_garbage,
     show_error,
     tr,
 )
@@ -120,6 +121,7 @@ class MainWindow(QMainWindow):
         for notice in services.db.notices:
             self.statusBar().showMessage(notice)
         self.start.refresh()
+        settle_garbage()
         run_op(load_catalogue, success=self._catalogue_loaded, parent=self)
 
     # -- menus ----------------------------------------------------------------------------------
@@ -176,6 +178,7 @@ class MainWindow(QMainWindow):
     def _catalogue_loaded(self, catalogue: Any) -> None:
         self._catalogue = catalogue
         self.start.browser.set_catalogue(catalogue)
+        settle_garbage()
 
     def catalogue(self) -> Any:
         if self._catalogue is None:
@@ -237,6 +240,7 @@ class MainWindow(QMainWindow):
             self.setWindowTitle(f"{screen.snap.session.site} — mockinspect")
             self._offer_drafts(screen)
             screen.answer.setFocus()
+            settle_garbage()
 
     def _offer_drafts(self, screen: InterviewScreen) -> None:
         drafts = screen.snap.drafts
