@@ -120,3 +120,9 @@ def test_any_text_scores_without_error_and_spans_point_into_it(text):
     assert point.credit in (0, 0.5, 1)
     for a, b in point.matched_spans:
         assert 0 <= a < b <= len(text)
+
+
+def test_a_match_late_in_a_long_answer_is_found():
+    chatter = "We review things. " * 60
+    assert credit(chatter + "The audit trail is reviewed before release.", REVIEW) == 1
+    assert credit(chatter, REVIEW) == 0

@@ -662,32 +662,53 @@ def _content_words(text: str, lex: Lexicon) -> list[tuple[TermToken, ...]]:
     return out
 
 
+NEAREST = 4  # per other group, the hits nearest an anchor that are tried with it
+
+
 def _best_window(
     groups: Sequence[Sequence[_Hit]], tokens: Sequence[Token], limit: int = WINDOW
 ) -> list[tuple[_Hit, ...]]:
-    """Every choice of one hit per group on distinct words within ``limit`` words (or
-    SENTENCE_WINDOW in one sentence, when ``limit`` is WINDOW), tightest first."""
-    capped = [sorted(g, key=lambda h: h.first)[:24] for g in groups]
+    """Choices of one hit per group on distinct words within ``limit`` words (or SENTENCE_WINDOW
+    in one sentence, when ``limit`` is WINDOW), tightest first. Each hit of the rarest group is
+    an anchor tried with the NEAREST hits of every other group, so a long answer costs about
+    its length, and a match late in it is found as surely as an early one."""
+    reach = max(limit, SENTENCE_WINDOW)
+    anchor_group = min(range(len(groups)), key=lambda g: len(groups[g]))
+    seen: set[tuple[tuple[int, int], ...]] = set()
     choices = []
-    for combo in product(*capped):
-        words: set[int] = set()
-        overlap = False
-        for h in combo:
-            if h.inside:
+    for anchor in groups[anchor_group]:
+        near = [
+            [anchor]
+            if g == anchor_group
+            else sorted(
+                (h for h in hits if abs(h.first - anchor.first) <= reach), key=lambda h: abs(h.first - anchor.first)
+            )[:NEAREST]
+            for g, hits in enumerate(groups)
+        ]
+        for combo in product(*near):
+            key = tuple((h.first, h.last) for h in combo)
+            if key in seen or _overlapping(combo):
                 continue
-            span = set(range(h.first, h.last + 1))
-            if span & words:
-                overlap = True
-                break
-            words |= span
-        if overlap:
-            continue
-        width = max(h.first for h in combo) - min(h.last for h in combo)
-        one_sentence = len({tokens[h.first].sentence for h in combo}) == 1
-        if width <= limit or (limit == WINDOW and one_sentence and width <= SENTENCE_WINDOW):
-            choices.append((width, combo))
+            seen.add(key)
+            width = max(h.first for h in combo) - min(h.last for h in combo)
+            one_sentence = len({tokens[h.first].sentence for h in combo}) == 1
+            if width <= limit or (limit == WINDOW and one_sentence and width <= SENTENCE_WINDOW):
+                choices.append((width, combo))
     choices.sort(key=lambda c: (c[0], min(h.first for h in c[1])))
     return [c for _, c in choices]
+
+
+def _overlapping(combo: Iterable[_Hit]) -> bool:
+    """Two groups may not be met by one word (a run of unspaced script aside)."""
+    words: set[int] = set()
+    for h in combo:
+        if h.inside:
+            continue
+        span = set(range(h.first, h.last + 1))
+        if span & words:
+            return True
+        words |= span
+    return False
 
 
 def _spans(tokens: Sequence[Token], hits: Iterable[_Hit]) -> tuple[tuple[tuple[int, int], ...], tuple[str, ...]]:
