@@ -6,6 +6,7 @@ Each is looked for first in the user config folder (``risk/matrix.json``,
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar
@@ -61,3 +62,38 @@ def persona_rules(persona: str) -> PersonaRules:
     if not path.is_file():
         raise UserError(tr("no outcome rules for persona '{persona}' (looked for {path})", persona=persona, path=path))
     return _load(PersonaRules, path)
+
+
+# How fast a kind of expected evidence is usually produced, when the bank does not say.
+_TURNAROUND_BY_TYPE = {
+    "procedure": "controlled-document",
+    "record": "on-site-record",
+    "list": "list",
+    "live-demo": "immediate",
+    "interview": "immediate",
+}
+
+
+def request_due_minutes(persona: str, evidence: object = None, fallback: int | None = None) -> int | None:
+    """Minutes the persona gives a requested record: the turnaround of the expected evidence
+    (``evidence`` as frozen: a text or a mapping with ``turnaround`` or ``type``), else
+    ``fallback`` (the scenario's drill setting), else the persona's on-site-record time.
+    An "immediate" item gets 1 minute; None when the persona sets no time at all."""
+    from mockinspect.domain.bank import Turnaround
+
+    kind = None
+    if isinstance(evidence, Mapping):
+        kind = evidence.get("turnaround") or _TURNAROUND_BY_TYPE.get(str(evidence.get("type") or ""))
+    try:
+        turnaround = persona_rules(persona).turnaround
+    except UserError:
+        turnaround = {}
+    if kind is None and fallback is not None:
+        return fallback
+    try:
+        rule = turnaround.get(Turnaround(kind or Turnaround.ON_SITE_RECORD.value))
+    except ValueError:
+        rule = None
+    if rule is None or rule.minutes is None:
+        return fallback
+    return max(1, rule.minutes)
