@@ -93,7 +93,7 @@ def test_the_record_carries_the_briefs_fields(services, drill):
     assert r.next_review.startswith(f"{first_due:%d %B %Y}") and "inspection of 01 March 2027" in r.next_review
     assert any(x.startswith("DI-003") for x in r.remedial)
     versions = {f.label: f.value for f in r.versions}
-    assert versions["Scorer"] and versions["Lexicon"] == "1.0.0" and versions["Rubric"]
+    assert versions["Scorer"] and versions["Lexicon"] == services.training.lexicon.version and versions["Rubric"]
     assert [s.role for s in r.signatures] == ["Trainee", "Assessor", "QA review"]
     assert len(r.rubric) == 5 and any("70" in c for c in r.pass_criteria)
 

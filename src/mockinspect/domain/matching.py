@@ -140,7 +140,7 @@ def lexicon_from_data(data: Mapping[str, Any]) -> Lexicon:
     patterns = []
     for i, pattern in enumerate(_strings(data, "document_id_patterns")):
         try:
-            patterns.append(re.compile(pattern, re.IGNORECASE if pattern.startswith("\\b(?:sop|") else 0))
+            patterns.append(re.compile(pattern))  # case rules inline: (?i) where case does not matter
         except re.error as exc:
             raise ValueError(f"lexicon: document_id_patterns[{i}] is not a valid pattern: {exc}") from None
     return Lexicon(
