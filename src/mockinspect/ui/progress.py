@@ -262,11 +262,13 @@ class ProgressView(QWidget):
     def _result_text(h: SessionHistory) -> str:
         if h.result is None:
             return tr("not started")
+        if not h.finished:
+            return tr("in progress")
         return tr("competent") if h.result == "competent" else tr("further practice")
 
     @staticmethod
     def _result_colour(h: SessionHistory) -> str | None:
-        if h.result is None:
+        if h.result is None or not h.finished:
             return None
         return colours().state("good" if h.result == "competent" else "warn")
 
@@ -320,13 +322,14 @@ class ProgressView(QWidget):
             self.due_model.set_rows(due)
             details = [x for x in (person.employee_id, person.role, person.department) if x]
             self.profile.setText(html.escape(" · ".join(details)))
-            done = [h for h in history if h.result is not None]
+            done = [h for h in history if h.result is not None and h.finished]
             last = done[0] if done else None
             upcoming = min((s.due for s in schedule), default=None)
             weakest = areas[0].title if areas else None
             parts = [
                 tr("{n} drill(s), {a} answer(s) scored", n=len(history), a=sum(h.answered for h in history)),
-                (tr("last result: {r} (mean {m:.0f})", r=self._result_text(last), m=last.mean_score or 0) if last else tr("no answers scored yet")),
+                (tr("last result: {r} (mean {m:.0f})", r=self._result_text(last), m=last.mean_score or 0) if last
+                 else tr("no drill finished yet")),
                 (tr("{n} question(s) due for review now", n=len(due)) if due
                  else tr("next review {d}", d=upcoming.isoformat()) if upcoming else tr("nothing scheduled yet")),
             ]  # fmt: skip

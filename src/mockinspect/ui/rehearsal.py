@@ -191,7 +191,8 @@ class RehearsalScreen(QWidget):
         self._build()
         self._fill_list()
         self._paint_header()
-        start = services.training.next_question(session_id) or (self.snap.script[0] if self.snap.script else None)
+        finished = self.snap.session.state is SessionState.FINISHED
+        start = None if finished else services.training.next_question(session_id)
         if start is not None:
             self.go_to(start.question_id)
         else:
@@ -334,14 +335,19 @@ class RehearsalScreen(QWidget):
         center = QWidget()
         center_layout = QVBoxLayout(center)
         center_layout.setContentsMargins(0, 0, 0, 0)
+        self.answer_area = QWidget()
+        answer_layout = QVBoxLayout(self.answer_area)
+        answer_layout.setContentsMargins(0, 0, 0, 0)
+        answer_layout.addWidget(answer_label)
+        answer_layout.addWidget(self.answer, 1)
+        answer_layout.addWidget(self.saved)
+        answer_layout.addLayout(buttons)
         center_layout.addWidget(card)
-        center_layout.addWidget(answer_label)
-        center_layout.addWidget(self.answer, 1)
-        center_layout.addWidget(self.saved)
-        center_layout.addLayout(buttons)
+        center_layout.addWidget(self.answer_area, 1)
         center_layout.addWidget(self.request_box)
         center_layout.addWidget(self.done)
         center_layout.addWidget(self.finish_button, 0, Qt.AlignmentFlag.AlignRight)
+        center_layout.addStretch(0)
 
         # the feedback: score, dimensions, highlighted answer, key points, flags, guidance
         self.verdict = QLabel()
@@ -388,10 +394,11 @@ class RehearsalScreen(QWidget):
         feedback_layout.addWidget(self.guidance)
         feedback_layout.addStretch(1)
         tips = "".join(f"<li>{html.escape(t)}</li>" for t in TIPS)
-        self.waiting = QLabel(
+        self._tips = (
             f"<p><b>{tr('How to answer an inspector')}</b></p><ul>{tips}</ul>"
             f"<p>{tr('When you submit, the key points, your score and what a good answer covers appear here.')}</p>"
         )
+        self.waiting = QLabel(self._tips)
         self.waiting.setObjectName("card")
         self.waiting.setTextFormat(Qt.TextFormat.RichText)
         self.waiting.setWordWrap(True)
@@ -519,6 +526,8 @@ class RehearsalScreen(QWidget):
         assert entry is not None
         self.done.setVisible(False)
         self.finish_button.setVisible(False)
+        self.answer_area.setVisible(True)
+        self.clock_bar.setVisible(True)
         scenario = self.snap.scenario
         persona = scenario.persona_title if scenario else self.snap.session.persona
         area = scenario.area_title(entry.area) if scenario else entry.area
@@ -555,6 +564,7 @@ class RehearsalScreen(QWidget):
         self.shown = None
         self.submitted = False
         self.feedback.setVisible(False)
+        self.waiting.setText(self._tips)
         self.waiting.setVisible(True)
         self._shown_at = time.monotonic()
         self._tick()
@@ -732,6 +742,12 @@ class RehearsalScreen(QWidget):
         )
         self.done.setVisible(True)
         self.finish_button.setVisible(self.snap.session.state is SessionState.OPEN and not self.read_only())
+        self.answer_area.setVisible(False)
+        self.clock_bar.setVisible(False)
+        self.feedback.setVisible(False)
+        self.waiting.setText(self._work_on())
+        self.waiting.setVisible(True)
+        self.shown = None
         self.answer.setPlainText("")
         self.answer.setReadOnly(True)
         self.submit_button.setEnabled(False)
@@ -740,6 +756,24 @@ class RehearsalScreen(QWidget):
         self.retry_button.setVisible(False)
         self.request_box.setVisible(False)
         self.list.clearSelection()
+
+    def _work_on(self) -> str:
+        """What to work on: each item not passed, with the key points it missed."""
+        rows = []
+        for q in self.scores.questions:
+            if q.score.passed or q.score.not_applicable:
+                continue
+            missed = "".join(
+                f"<li>{html.escape(k.text or k.key_point_id)}</li>" for k in q.score.key_points if k.credit < 1
+            )
+            critical = f" · <b>{tr('critical flag')}</b>" if q.score.critical else ""
+            rows.append(
+                f"<p><b>{html.escape(q.entry.question_id)}</b> · {q.score.score:.0f}/100{critical}<br>"
+                f"{html.escape(q.entry.prompt)}</p>" + (f"<ul>{missed}</ul>" if missed else "")
+            )
+        if not rows:
+            return f"<p><b>{tr('Every item passed.')}</b></p><p>{tr('The schedule brings each question back before you forget it.')}</p>"
+        return f"<p><b>{tr('What to work on')}</b></p>" + "".join(rows)
 
     def finish(self) -> None:
         with guarded(self):
@@ -812,7 +846,9 @@ class RehearsalScreen(QWidget):
         while self.points_layout.count():
             taken = self.points_layout.takeAt(0)
             widget = taken.widget() if taken is not None else None
-            if widget is not None:
+            if widget is not None:  # gone now, not at the next turn of the event loop
+                widget.hide()
+                widget.setParent(None)
                 widget.deleteLater()
         self.point_buttons: dict[str, dict[float, QToolButton]] = {}
         c = colours()

@@ -37,6 +37,7 @@ class Demo:
     drill: str
     question: str  # scored in the feedback shot
     asking: str  # asked in the question shot
+    finished: str  # a finished drill: its result
 
 
 def demo(services: Services, catalogue: Any) -> Demo:
@@ -69,11 +70,11 @@ def demo(services: Services, catalogue: Any) -> Demo:
         scenario, banks, trainee=TRAINEE, inspection_date=inspection, assessor="Dr. Anna Weber",
         question_ids=["DI-001", "DI-003", "DI-008"],
     )  # fmt: skip
-    return Demo(drill.id, "DI-001", "DI-003")
+    return Demo(drill.id, "DI-001", "DI-003", first.id)
 
 
 def take(window: Any, out: Path, suffix: str, settle: Callable[[], None], shots: Demo) -> None:
-    """rehearsal-question, rehearsal-feedback and rehearsal-progress (with ``suffix``)."""
+    """rehearsal-question, -feedback, -done and -progress (with ``suffix``)."""
     from mockinspect.ui.rehearsal import RehearsalScreen
 
     window.open_session(shots.drill)
@@ -96,6 +97,9 @@ def take(window: Any, out: Path, suffix: str, settle: Callable[[], None], shots:
     settle()
     window.grab().save(str(out / f"rehearsal-question{suffix}.png"))
     screen._dirty = False  # the demo typing is not kept as a draft
+    window.open_session(shots.finished)
+    settle()
+    window.grab().save(str(out / f"rehearsal-done{suffix}.png"))
     window.show_progress()
     window.progress.select("Jonas Brandt")
     settle()
