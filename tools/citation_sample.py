@@ -15,7 +15,7 @@ Not part of the package: a helper for the audit recorded in docs/citation-audit.
 from __future__ import annotations
 
 import argparse
-import random
+import hashlib
 import sys
 from dataclasses import dataclass
 
@@ -52,23 +52,31 @@ def all_pairs() -> list[Pair]:
     return pairs
 
 
+def _key(seed: int, p: Pair) -> str:
+    """The pair's place in the seeded random order: a hash of the seed and the pair itself."""
+    return hashlib.sha256(f"{seed}|{p.bank}|{p.question}|{p.citation}".encode()).hexdigest()
+
+
 def draw(pairs: list[Pair], *, seed: int, size: int, per_bank: int) -> list[Pair]:
-    """``per_bank`` pairs from each bank, then the rest at random from what is left."""
-    rng = random.Random(seed)
-    by_bank: dict[str, list[Pair]] = {}
-    for p in pairs:
-        by_bank.setdefault(p.bank, []).append(p)
+    """``per_bank`` pairs from each bank, then the rest at random from what is left.
+
+    The seed orders the pairs at random through a hash of the seed and each pair, so editing one
+    question moves no other pair in the order: the draw stays stable while the banks are edited
+    elsewhere, and the same seed and files always give the same sample.
+    """
+    order = sorted(pairs, key=lambda p: _key(seed, p))
     chosen: list[Pair] = []
-    for bank_id in sorted(by_bank):
-        group = by_bank[bank_id]
-        chosen += rng.sample(group, min(per_bank, len(group)))
+    taken: dict[str, int] = {}
+    for p in order:
+        if taken.get(p.bank, 0) < per_bank:
+            chosen.append(p)
+            taken[p.bank] = taken.get(p.bank, 0) + 1
     if len(chosen) > size:
-        raise SystemExit(f"{len(by_bank)} banks x {per_bank} = {len(chosen)} pairs, more than the sample size {size}")
-    taken = set(chosen)
-    rest = [p for p in pairs if p not in taken]
-    chosen += rng.sample(rest, min(size - len(chosen), len(rest)))
-    order = {p: i for i, p in enumerate(pairs)}
-    return sorted(chosen, key=lambda p: order[p])
+        raise SystemExit(f"{len(taken)} banks x {per_bank} = {len(chosen)} pairs, more than the sample size {size}")
+    picked = set(chosen)
+    chosen += [p for p in order if p not in picked][: size - len(chosen)]
+    position = {p: i for i, p in enumerate(pairs)}
+    return sorted(chosen, key=lambda p: position[p])
 
 
 def table(sample: list[Pair]) -> str:
