@@ -75,24 +75,22 @@ _TURNAROUND_BY_TYPE = {
 
 
 def request_due_minutes(persona: str, evidence: object = None, fallback: int | None = None) -> int | None:
-    """Minutes the persona gives a requested record: the turnaround of the expected evidence
-    (``evidence`` as frozen: a text or a mapping with ``turnaround`` or ``type``), else
-    ``fallback`` (the scenario's drill setting), else the persona's on-site-record time.
-    An "immediate" item gets 1 minute; None when the persona sets no time at all."""
+    """Minutes the persona gives a requested record. The bank's ``turnaround`` for the record
+    (a system report takes hours, a live demo none) decides first; then the scenario's drill
+    time (``fallback``); then the kind of record (``type``: a procedure, a list...); then the
+    persona's time for a record held on site. ``evidence`` is the expected evidence as frozen
+    (a text, or a mapping). An "immediate" item gets 1 minute; None when nothing sets a time."""
     from mockinspect.domain.bank import Turnaround
 
-    kind = None
+    given = by_type = None
     if isinstance(evidence, Mapping):
-        kind = evidence.get("turnaround") or _TURNAROUND_BY_TYPE.get(str(evidence.get("type") or ""))
-    try:
-        turnaround = persona_rules(persona).turnaround
-    except UserError:
-        turnaround = {}
-    if kind is None and fallback is not None:
+        given = evidence.get("turnaround")
+        by_type = _TURNAROUND_BY_TYPE.get(str(evidence.get("type") or ""))
+    if given is None and fallback is not None:
         return fallback
     try:
-        rule = turnaround.get(Turnaround(kind or Turnaround.ON_SITE_RECORD.value))
-    except ValueError:
+        rule = persona_rules(persona).turnaround.get(Turnaround(given or by_type or Turnaround.ON_SITE_RECORD.value))
+    except (UserError, ValueError):
         rule = None
     if rule is None or rule.minutes is None:
         return fallback
