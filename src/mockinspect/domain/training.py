@@ -273,10 +273,10 @@ def _hedges(text: str, tokens: Sequence[Token], lex: Lexicon, taken: set[int]) -
             if p.tokens == ("could",) and last + 1 < len(tokens) and tokens[last + 1].norm in ("you", "i", "we"):
                 continue  # "could you clarify": a question, not a hedge
             taken.update(range(first, last + 1))
-            reason = tr("{kind} hedge: an inspector notes '{phrase}' as uncertainty", kind=kind, phrase=p.text)
-            if kind == "frequency":
-                reason = tr("'{phrase}' says the procedure is not always followed (a GMP red flag)", phrase=p.text)
             said = _text_of(text, tokens, first, last)
+            reason = tr("{kind} hedge: an inspector notes '{phrase}' as uncertainty", kind=kind, phrase=said)
+            if kind == "frequency":
+                reason = tr("'{phrase}' says the procedure is not always followed (a GMP red flag)", phrase=said)
             flags.append(Flag("hedge", said, _span(tokens, first, last), False, reason))
     for first, last, p in phrase_hits(tokens, lex.approximators):
         if any(i in taken for i in range(first, last + 1)) or tokens[first].quoted:
@@ -285,8 +285,9 @@ def _hedges(text: str, tokens: Sequence[Token], lex: Lexicon, taken: set[int]) -
         after_number = p.tokens == ("or", "so") and first > 0 and tokens[first - 1].number
         if before_number or after_number:
             taken.update(range(first, last + 1))
-            reason = tr("approximate figure: '{phrase}' before a number", phrase=p.text)
-            flags.append(Flag("hedge", _text_of(text, tokens, first, last), _span(tokens, first, last), False, reason))
+            said = _text_of(text, tokens, first, last)
+            reason = tr("approximate figure: '{phrase}' before a number", phrase=said)
+            flags.append(Flag("hedge", said, _span(tokens, first, last), False, reason))
     flags.sort(key=lambda f: f.span[0] if f.span else 0)
     return flags
 
@@ -305,21 +306,14 @@ def _phrase_flags(
     lex: Lexicon | None = None,
 ) -> list[Flag]:
     flags = []
-    for first, last, p in phrase_hits(tokens, phrases, by_stem=by_stem):
+    for first, last, _phrase in phrase_hits(tokens, phrases, by_stem=by_stem):
         if any(i in taken for i in range(first, last + 1)):
             continue
         if denial_cancels and lex is not None and _negated_before(tokens, first, lex):
             continue
         taken.update(range(first, last + 1))
-        flags.append(
-            Flag(
-                kind,
-                _text_of(text, tokens, first, last),
-                _span(tokens, first, last),
-                critical,
-                tr(reason, phrase=p.text),
-            )
-        )
+        said = _text_of(text, tokens, first, last)  # the reason quotes the answer as typed
+        flags.append(Flag(kind, said, _span(tokens, first, last), critical, tr(reason, phrase=said)))
     return flags
 
 
