@@ -92,7 +92,7 @@ def test_due_progress_drill_and_trainees(cli, tsid):
 
 
 def test_training_errors_are_one_line(cli, tsid, sid):
-    assert "needs --trainee" in cli("session", "new", "--mode", "training", "--scenario", SCENARIO, code=1).error
+    assert "--site" in cli("session", "new", "--mode", "training", "--scenario", SCENARIO, code=1).error
     assert "--site" in cli("session", "new", "--scenario", SCENARIO, code=1).error
     assert (
         "is for a training session"
@@ -108,3 +108,15 @@ def test_training_errors_are_one_line(cli, tsid, sid):
     )
     # an audit answer is not scored and prints as before
     assert cli("session", "answer", sid, "DI-001", "--status", "compliant").out.startswith("DI-001: compliant")
+
+
+def test_a_training_session_started_without_a_trainee_is_assigned_later(cli):
+    sid = cli("session", "new", "--mode", "training", "--scenario", SCENARIO, "--site", "S", "--seed", "7").out.strip()
+    first = cli("session", "answer", sid, "DI-001", "--text", HEDGED, "--json").json()
+    assert first["schedule"] is None  # scored, but no one's schedule to move
+    assert cli("session", "show", sid, "--json").json()["training"]["trainee"] is None
+    assert cli("training", "assign", sid[:6], "--trainee", "Mia Wong").out.strip().endswith("is Mia Wong's training")
+    assert "already has a trainee" in cli("training", "assign", sid, "--trainee", "Bo", code=1).error
+    second = cli("session", "answer", sid, "DI-003", "--text", HEDGED, "--json").json()
+    assert second["schedule"]["interval_days"] == 1
+    assert cli("session", "show", sid, "--json").json()["training"]["trainee"]["name"] == "Mia Wong"

@@ -79,16 +79,14 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 def cmd_new(args: argparse.Namespace) -> int:
     training_mode = args.mode == Mode.TRAINING.value
-    if training_mode and not args.trainee:
-        raise UsageError(tr("session new: a training session needs --trainee NAME"))
     if not training_mode and args.trainee:
         raise UsageError(tr("session new: --trainee is for a training session (--mode training)"))
-    if not training_mode and not args.site:
+    if not args.site and not (training_mode and args.trainee):
         raise UsageError(tr("session new: the following arguments are required: --site"))
     found = catalogue(args)
     scenario = found.scenario(args.scenario)
     banks = found.banks_for(scenario)
-    if training_mode:
+    if training_mode and args.trainee:  # without one, 'training assign' names the trainee later
         return training.new_training_session(args, scenario, banks)
     with open_services(args, "write") as services:
         session = services.inspection.create_session(

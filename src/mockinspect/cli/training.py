@@ -63,6 +63,18 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     drill.add_argument("--scenario", metavar="ID", help=tr("the scenario to run it under (default: the latest one)"))
     drill.set_defaults(handler=cmd_drill)
 
+    assign = t_sub.add_parser("assign", parents=[common], help=tr("say who a training session is for"))
+    assign.add_argument("id", metavar="ID", help=session_help())
+    assign.add_argument("--trainee", required=True, metavar="NAME", help=tr("the trainee (added if new)"))
+    assign.add_argument(
+        "--inspection-date",
+        type=iso_date,
+        metavar="DATE",
+        help=tr("the inspection prepared for (caps review intervals)"),
+    )
+    assign.add_argument("--assessor", metavar="NAME", help=tr("who reviews the scores"))
+    assign.set_defaults(handler=cmd_assign)
+
     credit = t_sub.add_parser(
         "credit", parents=[common], help=tr("confirm or override the credit of a key point (kept in the audit trail)")
     )
@@ -350,6 +362,20 @@ def cmd_drill(args: argparse.Namespace) -> int:
     print_table([tr("QUESTION"), tr("WHY")], [(q, plan.reasons[q]) for q in plan.question_ids])
     if session_id:
         echo(session_id)
+    return 0
+
+
+def cmd_assign(args: argparse.Namespace) -> int:
+    with open_services(args, "write") as services:
+        sid = resolve_session(services, args.id)
+        link = services.training.link_trainee(
+            sid, args.trainee, inspection_date=args.inspection_date, assessor=args.assessor
+        )
+        person = services.training.trainee(link.trainee_id)
+    if wants_json(args):
+        print_json(plain(link))
+    else:
+        echo(tr("session {id} is {name}'s training", id=sid, name=person.name))
     return 0
 
 
