@@ -139,3 +139,19 @@ def test_an_audit_session_still_prints_the_findings_report(services, catalogue):
     out = BytesIO()
     build_pdf(model, out)
     assert "Executive summary" in pdf_text(out.getvalue())
+
+
+def test_a_drill_half_done_is_incomplete_not_competent(services, catalogue):
+    scenario = catalogue.scenario(SCENARIO)
+    session = services.training.start_session(
+        scenario, catalogue.banks_for(scenario), trainee="Ann", seed=7, question_ids=("DI-001", "DI-003")
+    )
+    services.training.answer(session.id, "DI-001", GOOD)
+    model = ReportService(services.inspection).build(session.id)
+    r = model.training
+    assert r is not None and r.passed == r.scored == 1  # everything answered so far passed...
+    assert r.outcome == "Incomplete" and "1 of 2 questions not answered" in r.outcome_reasons[0]
+    out = BytesIO()
+    build_pdf(model, out)
+    text = pdf_text(out.getvalue())
+    assert "Incomplete" in text and "DRAFT" in text  # the session is not finished

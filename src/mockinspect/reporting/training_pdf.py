@@ -84,6 +84,10 @@ class _RecordDoc(BaseDocTemplate):
         canv.setFillColor(colors.white)
         canv.setFont(fonts.BOLD, 10)
         canv.drawString(MARGIN_X + 3 * mm, h - 15.8 * mm, "GMP TRAINING RECORD")
+        if self.model.status != "Final":
+            canv.setFillColor(colors.HexColor("#FFD8A8"))
+            canv.drawString(MARGIN_X + 48 * mm, h - 15.8 * mm, self.model.status.upper())
+            canv.setFillColor(colors.white)
         canv.setFont(fonts.BASE, 7.5)
         canv.drawRightString(
             w - MARGIN_X - 3 * mm,

@@ -914,9 +914,22 @@ def _training(
     )
     result = scores.result if scores else None
     scored = result.items if result else 0
+    open_items = [i for i in items if i.result in (tr("Not answered"), tr("Not scored"))]
     if result is None or not scored:
         outcome = tr("Not assessed")
         reasons: tuple[str, ...] = (tr("No answer of this session has been scored."),)
+    elif open_items and result.competent:
+        # competence is not shown by the questions answered so far: every one counts, or is marked N/A
+        outcome = tr("Incomplete")
+        reasons = (
+            tr(
+                "{n} of {total} questions not answered: the outcome is decided when each is answered or marked "
+                "not applicable",
+                n=len(open_items),
+                total=len(items),
+            ),
+            *result.reasons,
+        )
     else:
         outcome = tr("Competent") if result.competent else tr("Further practice required")
         reasons = result.reasons
