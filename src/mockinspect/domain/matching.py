@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -491,26 +492,31 @@ def _fuzzy(a: str, b: str) -> bool:
     return _indel_ratio(a, b) >= FUZZY_MIN_RATIO or _one_transposition(a, b)
 
 
-@dataclass(frozen=True)
-class TermToken:
-    norm: str
-    stem: str
-    exact: bool
-
-
-@lru_cache(maxsize=16384)
-def term_tokens(term: str) -> tuple[TermToken, ...]:
-    return tuple(TermToken(t.norm, t.stem, t.exact) for t in tokenize(term))
-
-
 # Scripts written without spaces between words (Chinese, Japanese; Korean too, inside a phrase):
 # one "word" is a whole run, so a term is found inside it (code review §3.4).
 _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
 
 
+@dataclass(frozen=True)
+class TermToken:
+    norm: str
+    stem: str
+    exact: bool
+    unspaced: bool = False
+
+
+def term_token(t: Token) -> TermToken:
+    return TermToken(t.norm, t.stem, t.exact, bool(_UNSPACED.search(t.norm)))
+
+
+@lru_cache(maxsize=16384)
+def term_tokens(term: str) -> tuple[TermToken, ...]:
+    return tuple(term_token(t) for t in tokenize(term))
+
+
 def _token_matches(t: Token, want: TermToken) -> tuple[bool, bool]:
     """(matches, by fuzzy)."""
-    if _UNSPACED.search(want.norm):
+    if want.unspaced:
         return want.norm in t.norm, False
     if want.exact:
         return (t.norm == want.norm or (not t.number and t.norm == want.norm + "s")), False
@@ -534,7 +540,7 @@ class _Hit:
 def find_term(tokens: Sequence[Token], term: tuple[TermToken, ...]) -> list[_Hit]:
     hits = []
     n = len(term)
-    inside = n == 1 and bool(_UNSPACED.search(term[0].norm))
+    inside = n == 1 and term[0].unspaced
     for i in range(len(tokens) - n + 1):
         fuzzy = False
         for k, want in enumerate(term):
@@ -658,7 +664,7 @@ def _content_words(text: str, lex: Lexicon) -> list[tuple[TermToken, ...]]:
         if t.norm in lex.stop_words or (len(t.norm) < 3 and not t.exact) or t.stem in seen:
             continue
         seen.add(t.stem)
-        out.append((TermToken(t.norm, t.stem, t.exact),))
+        out.append((term_token(t),))
     return out
 
 
@@ -676,14 +682,12 @@ def _best_window(
     anchor_group = min(range(len(groups)), key=lambda g: len(groups[g]))
     seen: set[tuple[tuple[int, int], ...]] = set()
     choices = []
+    ordered = [sorted(hits, key=lambda h: h.first) for hits in groups]
+    starts = [[h.first for h in hits] for hits in ordered]
     for anchor in groups[anchor_group]:
         near = [
-            [anchor]
-            if g == anchor_group
-            else sorted(
-                (h for h in hits if abs(h.first - anchor.first) <= reach), key=lambda h: abs(h.first - anchor.first)
-            )[:NEAREST]
-            for g, hits in enumerate(groups)
+            [anchor] if g == anchor_group else _nearest(ordered[g], starts[g], anchor.first, reach)
+            for g in range(len(groups))
         ]
         for combo in product(*near):
             key = tuple((h.first, h.last) for h in combo)
@@ -696,6 +700,28 @@ def _best_window(
                 choices.append((width, combo))
     choices.sort(key=lambda c: (c[0], min(h.first for h in c[1])))
     return [c for _, c in choices]
+
+
+def _nearest(hits: Sequence[_Hit], starts: Sequence[int], at: int, reach: int) -> list[_Hit]:
+    """The NEAREST hits to word ``at`` within ``reach`` words (``hits`` sorted by where they start)."""
+    right = bisect_left(starts, at)
+    left = right - 1
+    out: list[_Hit] = []
+    while len(out) < NEAREST:
+        take_left = left >= 0 and (right >= len(hits) or at - starts[left] <= starts[right] - at)
+        if take_left:
+            if at - starts[left] > reach:
+                break
+            out.append(hits[left])
+            left -= 1
+        elif right < len(hits):
+            if starts[right] - at > reach:
+                break
+            out.append(hits[right])
+            right += 1
+        else:
+            break
+    return out
 
 
 def _overlapping(combo: Iterable[_Hit]) -> bool:
