@@ -62,6 +62,7 @@ from mockinspect.domain.session import (
     EvidenceCheck,
     EvidenceInput,
     EvidenceKind,
+    EvidenceLink,
     EvidenceState,
     Finding,
     FindingPatch,
@@ -73,7 +74,7 @@ from mockinspect.domain.session import (
     SessionState,
 )
 from mockinspect.errors import UserError
-from mockinspect.services import Services
+from mockinspect.services import Services, rules
 from mockinspect.services.inspection import check_links
 from mockinspect.ui.common import guarded, icon, run_op, show_error, tr
 from mockinspect.ui.findings import FindingDialog, FindingsPanel
@@ -122,6 +123,125 @@ def history_change(record: Any) -> str:
     return f"{record.field}: {short(record.old_value)} → {short(record.new_value)}"
 
 
+class ServiceCommand(QUndoCommand):
+    """An audited change on the undo stack: undone by the compensating change (reason "undo"),
+    redone with reason "redo"; the trail keeps all three. A change the service refuses the
+    first time is dropped from the stack (its message shown)."""
+
+    def __init__(self, screen: InterviewScreen, text: str) -> None:
+        super().__init__(text)
+        self.screen = screen
+        self.done_once = False
+
+    def apply(self, reason: str | None) -> None:
+        raise NotImplementedError
+
+    def revert(self, reason: str) -> None:
+        raise NotImplementedError
+
+    def _run(self, change: Callable[[], None]) -> bool:
+        try:
+            change()
+        except UserError as exc:
+            show_error(self.screen, str(exc))
+            return False
+        return True
+
+    def redo(self) -> None:
+        ok = self._run(lambda: self.apply(tr("redo") if self.done_once else None))
+        if not ok and not self.done_once:
+            self.setObsolete(True)
+        self.done_once = True
+
+    def undo(self) -> None:
+        self._run(lambda: self.revert(tr("undo")))
+
+
+class AttachEvidence(ServiceCommand):
+    """Link evidence (hashed already) to an answer; undo removes the link."""
+
+    def __init__(self, screen: InterviewScreen, item: EvidenceInput, qid: str) -> None:
+        super().__init__(screen, tr("link evidence"))
+        self.item, self.qid = item, qid
+        self.link_id: int | None = None
+
+    def apply(self, reason: str | None) -> None:
+        screen = self.screen
+        link = screen.services.inspection.attach_evidence(
+            screen.session_id, self.item, question_id=self.qid, reason=reason, origin=screen
+        )
+        self.link_id = link.id
+
+    def revert(self, reason: str) -> None:
+        if self.link_id is not None:
+            self.screen.services.inspection.detach_evidence(self.link_id, reason=reason, origin=self.screen)
+
+
+class DetachEvidence(ServiceCommand):
+    """Remove an evidence link; undo links the same file, URL or document again (with the size
+    and hash it had when it was first linked, so a later change still shows)."""
+
+    def __init__(self, screen: InterviewScreen, link: EvidenceLink, qid: str | None) -> None:
+        super().__init__(screen, tr("remove evidence link"))
+        self.link_id, self.qid = link.id, qid
+        self.item = EvidenceInput(
+            kind=link.kind, path=link.path, url=link.url, doc_id=link.doc_id, doc_title=link.doc_title,
+            doc_version=link.doc_version, description=link.description, requested_at=link.requested_at,
+            shown_at=link.shown_at, size=link.size, sha256=link.sha256,
+        )
+
+    def apply(self, reason: str | None) -> None:
+        self.screen.services.inspection.detach_evidence(self.link_id, reason=reason, origin=self.screen)
+
+    def revert(self, reason: str) -> None:
+        screen = self.screen
+        link = screen.services.inspection.attach_evidence(
+            screen.session_id, self.item, question_id=self.qid, reason=reason, origin=screen
+        )
+        self.link_id = link.id
+
+
+class AddRequest(ServiceCommand):
+    """Request a record (due in the persona's time for its kind); undo withdraws the request."""
+
+    def __init__(self, screen: InterviewScreen, description: str, qid: str | None, due_minutes: int | None) -> None:
+        super().__init__(screen, tr("request {what}", what=description))
+        self.description, self.qid, self.due_minutes = description, qid, due_minutes
+        self.request_id: int | None = None
+
+    def apply(self, reason: str | None) -> None:
+        screen = self.screen
+        request = screen.services.inspection.request_document(
+            screen.session_id, self.description, question_id=self.qid, due_minutes=self.due_minutes,
+            reason=reason, origin=screen,
+        )
+        self.request_id = request.id
+
+    def revert(self, reason: str) -> None:
+        if self.request_id is not None:
+            self.screen.services.inspection.delete_document_request(self.request_id, reason=reason, origin=self.screen)
+
+
+class UpdateRequest(ServiceCommand):
+    """Mark a request delivered, late or not provided; undo puts back its state and times."""
+
+    def __init__(self, screen: InterviewScreen, before: DocumentRequest, patch: RequestPatch) -> None:
+        super().__init__(screen, tr("mark request {what}", what=before.description))
+        self.before, self.patch = before, patch
+
+    def apply(self, reason: str | None) -> None:
+        self.screen.services.inspection.update_document_request(
+            self.before.id, self.patch, reason=reason, origin=self.screen
+        )
+
+    def revert(self, reason: str) -> None:
+        b = self.before
+        self.screen.services.inspection.update_document_request(
+            b.id, RequestPatch(status=b.status, delivered_at=b.delivered_at, due_at=b.due_at, notes=b.notes),
+            reason=reason, origin=self.screen,
+        )
+
+
 class SetStatus(QUndoCommand):
     """Set a question's status; undo records the previous one with reason 'undo'."""
 
@@ -130,7 +250,7 @@ class SetStatus(QUndoCommand):
         self.screen, self.qid, self.before, self.after = screen, qid, before, after
 
     def redo(self) -> None:
-        self.screen.commit(self.qid, status=self.after, reason=None if self.screen.first_do(self) else tr("undo"))
+        self.screen.commit(self.qid, status=self.after, reason=None if self.screen.first_do(self) else tr("redo"))
 
     def undo(self) -> None:
         self.screen.commit(self.qid, status=self.before, reason=tr("undo"))
@@ -150,14 +270,14 @@ class RaiseFinding(QUndoCommand):
         with guarded(self.screen):
             finding = inspection.raise_finding(
                 self.screen.session_id, question_ids=self.question_ids,
-                reason=None if self.finding_id is None else tr("undo"), **values,
+                reason=None if self.finding_id is None else tr("redo"), origin=self.screen, **values,
             )
             self.finding_id = finding.id
 
     def undo(self) -> None:
         if self.finding_id is not None:
             with guarded(self.screen):
-                self.screen.services.inspection.delete_finding(self.finding_id, reason=tr("undo"))
+                self.screen.services.inspection.delete_finding(self.finding_id, reason=tr("undo"), origin=self.screen)
 
 
 class EditFinding(QUndoCommand):
@@ -169,7 +289,8 @@ class EditFinding(QUndoCommand):
     def redo(self) -> None:
         with guarded(self.screen):
             self.screen.services.inspection.edit_finding(
-                self.finding.id, FindingPatch(**self.values), reason=tr("undo") if self.done_once else None
+                self.finding.id, FindingPatch(**self.values), reason=tr("redo") if self.done_once else None,
+                origin=self.screen,
             )
         self.done_once = True
 
@@ -180,7 +301,7 @@ class EditFinding(QUndoCommand):
             detectability=f.detectability, citations=f.citations, capa=f.capa, root_cause=f.root_cause, status=f.status,
         )
         with guarded(self.screen):
-            self.screen.services.inspection.edit_finding(f.id, before, reason=tr("undo"))
+            self.screen.services.inspection.edit_finding(f.id, before, reason=tr("undo"), origin=self.screen)
 
 
 class EvidenceDrop(QLabel):
@@ -239,6 +360,7 @@ class InterviewScreen(QWidget):
         self.checks: dict[int, EvidenceCheck] = {}
         self._loading = False
         self._leaving = False
+        self._checking = False
         self._dirty: set[str] = set()
         self.autosave = QTimer(self, singleShot=True, interval=autosave_ms)
         self.autosave.timeout.connect(self.save_draft)
@@ -951,7 +1073,20 @@ class InterviewScreen(QWidget):
     def refresh_evidence(self) -> None:
         self.refresh_history()
         rid = self._current_response_id()
-        self.evidence_model.set_rows([e for e in self.snap.evidence if rid is not None and e.response_id == rid])
+        rows = [e for e in self.snap.evidence if rid is not None and e.response_id == rid]
+        self.evidence_model.set_rows(rows)
+        self._check_unchecked()
+
+    def _check_of(self, link: EvidenceLink) -> EvidenceCheck | None:
+        """The check of this very link (an id may be used again after a link is removed)."""
+        check = self.checks.get(link.id)
+        return check if check is not None and check.link.created_at == link.created_at else None
+
+    def _check_unchecked(self) -> None:
+        """Hash the links shown that have no check yet (just made, or made again by undo)."""
+        shown = self.evidence_model.rows
+        if not self._checking and any(e.kind is EvidenceKind.FILE and self._check_of(e) is None for e in shown):
+            self.check_evidence()
 
     def _evidence_text(self, e: Any) -> str:
         if e.kind is EvidenceKind.FILE:
@@ -963,11 +1098,11 @@ class InterviewScreen(QWidget):
     def _evidence_state(self, e: Any) -> str:
         if e.kind is not EvidenceKind.FILE:
             return str(e.kind.value)
-        check = self.checks.get(e.id)
+        check = self._check_of(e)
         return check.state.value if check else tr("checking…")
 
     def _evidence_colour(self, e: Any) -> str | None:
-        check = self.checks.get(e.id)
+        check = self._check_of(e)
         if check is None:
             return None
         state = {EvidenceState.CHANGED: "warn", EvidenceState.MISSING: "bad", EvidenceState.UNCHANGED: "good"}.get(check.state)
@@ -1006,12 +1141,14 @@ class InterviewScreen(QWidget):
         run_op(lambda: inspection.hash_evidence(item), success=lambda hashed: self._attach(hashed, qid), parent=self)
 
     def _attach(self, item: EvidenceInput, qid: str) -> None:
-        with guarded(self):
-            link = self.services.inspection.attach_evidence(self.session_id, item, question_id=qid)
-            self.reload()
-            self.check_evidence()
-            self.saved.setText(tr("Evidence linked"))
-            self.evidence_attached.emit(link.id)
+        command = AttachEvidence(self, item, qid)
+        self.undo_stack.push(command)
+        if command.link_id is None:
+            return
+        self.reload()
+        self.check_evidence()
+        self.saved.setText(tr("Evidence linked"))
+        self.evidence_attached.emit(command.link_id)
 
     def _attach_url(self) -> None:
         text = self.url.text().strip()
@@ -1039,9 +1176,8 @@ class InterviewScreen(QWidget):
     def _detach(self) -> None:
         link = self._selected_evidence()
         if link is not None:
-            with guarded(self):
-                self.services.inspection.detach_evidence(link.id)
-                self.reload()
+            self.undo_stack.push(DetachEvidence(self, link, self.current.question_id if self.current else None))
+            self.reload()
 
     def _open_evidence(self, index: Any) -> None:
         link = self.evidence_model.row_object(index.row())
@@ -1057,17 +1193,27 @@ class InterviewScreen(QWidget):
         links = [e for e in self.snap.evidence if e.kind is EvidenceKind.FILE]
         if not links:
             return
-        run_op(lambda: check_links(links), success=self._checked, parent=self)
+        self._checking = True
+
+        def failed(exc: BaseException) -> None:
+            self._checking = False
+            show_error(self, str(exc))
+
+        run_op(lambda: check_links(links), success=self._checked, failure=failed, parent=self)
 
     def _checked(self, checks: list[EvidenceCheck]) -> None:
+        self._checking = False
         self.checks = {c.link.id: c for c in checks}
         self.evidence_model.layoutChanged.emit()
         self.evidence_checked.emit()
+        self._check_unchecked()  # links made while this check ran
 
     # -- document requests -----------------------------------------------------------------------
 
-    def _due_minutes(self) -> int | None:
-        return self.snap.scenario.request_minutes if self.snap.scenario else None
+    def _due_minutes(self, evidence: object = None) -> int | None:
+        """The persona's time for this kind of record (the scenario's drill time when unknown)."""
+        fallback = self.snap.scenario.request_minutes if self.snap.scenario else None
+        return rules.request_due_minutes(self.persona, evidence, fallback)
 
     def request_expected(self) -> None:
         """Request the current question's first expected record not yet asked for."""
@@ -1075,35 +1221,34 @@ class InterviewScreen(QWidget):
             return
         question = self.snap.question(self.current)
         asked = {r.description for r in self.snap.requests}
-        wanted = next((e for e in (question.expected_evidence if question else ()) if e not in asked), None)
+        expected = question.expected_evidence if question else ()
+        raw = question.raw.get("expected_evidence") if question else None
+        kinds = list(raw) if isinstance(raw, list) and len(raw) == len(expected) else [None] * len(expected)
+        wanted = next(((e, k) for e, k in zip(expected, kinds, strict=True) if e not in asked), None)
         if wanted is None:
             self.side.setCurrentIndex(1)
             self.request_text.setFocus()
             return
-        self._request(wanted)
+        self._request(wanted[0], self._due_minutes(wanted[1]))
 
     def _request_typed(self) -> None:
         if self.request_text.text().strip():
-            self._request(self.request_text.text())
+            self._request(self.request_text.text(), self._due_minutes())
             self.request_text.clear()
 
-    def _request(self, description: str) -> None:
-        with guarded(self):
-            self.services.inspection.request_document(
-                self.session_id, description, question_id=self.current.question_id if self.current else None,
-                due_minutes=self._due_minutes(),
-            )
-            self.reload()
-            self.side.setCurrentIndex(1)
+    def _request(self, description: str, due_minutes: int | None) -> None:
+        qid = self.current.question_id if self.current else None
+        self.undo_stack.push(AddRequest(self, description, qid, due_minutes))
+        self.reload()
+        self.side.setCurrentIndex(1)
 
     def mark_request(self, status: DocumentRequestStatus) -> None:
         request = self.request_model.row_object(self.request_table.currentIndex().row())
         if request is None:
             return
         patch = RequestPatch(status=status, delivered_at=datetime.now(UTC) if status is not DocumentRequestStatus.NOT_PROVIDED else None)
-        with guarded(self):
-            self.services.inspection.update_document_request(request.id, patch)
-            self.reload()
+        self.undo_stack.push(UpdateRequest(self, request, patch))
+        self.reload()
 
     @staticmethod
     def _overdue(r: DocumentRequest) -> bool:

@@ -375,7 +375,8 @@ class MainWindow(QMainWindow):
             ("C O D N R", tr("The same, with the agenda focused")), ("Ctrl+E / Ctrl+G", tr("Focus the answer / the agenda")),
             ("Ctrl+I", tr("Show intent and guidance")), ("Ctrl+Shift+F", tr("Raise a finding from this answer")),
             ("Ctrl+R", tr("Request the next expected record")), ("Ctrl+L", tr("Link a URL as evidence")),
-            ("Ctrl+1 / 2 / 3 / 4", tr("Evidence, requests, findings, history")), ("Ctrl+Z / Ctrl+Shift+Z", tr("Undo / redo a status, finding")),
+            ("Ctrl+1 / 2 / 3 / 4", tr("Evidence, requests, findings, history")), ("Ctrl+Z / Ctrl+Shift+Z", tr("Undo / redo a status, finding, evidence link or request")),
+            ("Ctrl+,", tr("Preferences")), ("F1", tr("This list")),
         ]
         body = "<table cellspacing=6>" + "".join(f"<tr><td><b>{html.escape(k)}</b></td><td>{html.escape(v)}</td></tr>" for k, v in rows) + "</table>"
         ask(self, "info", tr("Keyboard shortcuts"), body)
