@@ -13,7 +13,7 @@ PACKAGE = Path(reporting.__file__).parent
 ALLOWED = {
     "model.py": {"mockinspect.domain"},
     "pdf.py": {"mockinspect.domain", "mockinspect.reporting", "mockinspect.errors"},
-    "training_pdf.py": {"mockinspect.reporting"},
+    "training_pdf.py": {"mockinspect.reporting", "mockinspect.i18n"},
     "fonts.py": {"mockinspect.domain", "mockinspect.resources"},
     "images.py": set(),
     "__init__.py": set(),
