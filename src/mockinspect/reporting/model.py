@@ -216,6 +216,7 @@ class TrainingItem:
     notes: tuple[str, ...] = ()  # other flags an assessor reads: hedges, bluffing, honest gap...
     answer: str = ""
     overridden: bool = False
+    state: str = ""  # pass, fail, critical, not-applicable, not-answered, not-scored (the layout's colour)
 
 
 @dataclass(frozen=True)
@@ -265,7 +266,8 @@ class TrainingRecord:
     mean_score: float | None = None
     pass_rate: float | None = None
     critical: int = 0
-    outcome: str = ""  # "Competent" / "Further practice required" / "Not assessed"
+    outcome: str = ""  # "Competent" / "Further practice required" / "Incomplete" / "Not assessed"
+    outcome_state: str = ""  # competent, further-practice, incomplete, not-assessed
     outcome_reasons: tuple[str, ...] = ()
     overrides: tuple[TrainingOverride, ...] = ()
     effectiveness: tuple[str, ...] = ()  # the trainee's earlier sessions: the trend

@@ -26,6 +26,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from mockinspect.i18n import tr
 from mockinspect.reporting import fonts
 from mockinspect.reporting.fonts import markup as mk
 from mockinspect.reporting.model import ReportModel, TrainingItem, TrainingRecord
@@ -83,7 +84,7 @@ class _RecordDoc(BaseDocTemplate):
         canv.rect(MARGIN_X, h - 19 * mm, w - 2 * MARGIN_X, 9 * mm, stroke=0, fill=1)
         canv.setFillColor(colors.white)
         canv.setFont(fonts.BOLD, 10)
-        canv.drawString(MARGIN_X + 3 * mm, h - 15.8 * mm, "GMP TRAINING RECORD")
+        canv.drawString(MARGIN_X + 3 * mm, h - 15.8 * mm, tr("GMP TRAINING RECORD"))
         if self.model.status != "Final":
             canv.setFillColor(colors.HexColor("#FFD8A8"))
             canv.drawString(MARGIN_X + 48 * mm, h - 15.8 * mm, self.model.status.upper())
@@ -92,7 +93,12 @@ class _RecordDoc(BaseDocTemplate):
         canv.drawRightString(
             w - MARGIN_X - 3 * mm,
             h - 15.8 * mm,
-            f"Form {r.form_id}  \u00b7  version {r.form_version}  \u00b7  Record {r.record_id}",
+            tr(
+                "Form {form}  \u00b7  version {version}  \u00b7  Record {record}",
+                form=r.form_id,
+                version=r.form_version,
+                record=r.record_id,
+            ),
         )
         canv.setFillColor(MUTED)
         company = _plain(self.model.company or "")
@@ -130,19 +136,18 @@ class _PagedCanvas(Canvas):
             self.__dict__.update(state)
             self.setFont(fonts.BASE, 7)
             self.setFillColor(MUTED)
-            self.drawRightString(self._pagesize[0] - MARGIN_X, 9 * mm, f"Page {self._pageNumber} of {total}")  # type: ignore[attr-defined]
+            width, number = self._pagesize[0], self._pageNumber  # type: ignore[attr-defined]
+            self.drawRightString(width - MARGIN_X, 9 * mm, tr("Page {n} of {total}", n=number, total=total))
             super().showPage()
         super().save()
 
 
-def _colour(result: str) -> str:
-    return (
-        GOOD
-        if result == "Pass" or result == "Competent"
-        else BAD
-        if result.startswith("Fail") or result.startswith("Further")
-        else AMBER
-    )
+STATE_COLOURS = {"pass": GOOD, "competent": GOOD, "fail": BAD, "critical": BAD, "further-practice": BAD}
+
+
+def _colour(state: str) -> str:
+    """Green for a pass, red for a fail, amber for what was not assessed (N/A, unanswered, incomplete)."""
+    return STATE_COLOURS.get(state, AMBER)
 
 
 def _credit(credit: float) -> str:
@@ -167,18 +172,21 @@ class _RecordBuilder(_Builder):
     def head(self) -> list[Flowable]:
         r = self.r
         story: list[Flowable] = [
-            self.raw("Training record", "h1"),
+            self.raw(mk(tr("Training record")), "h1"),
             self.raw(mk(r.title), "subtitle"),
             Spacer(1, 3 * mm),
         ]
-        colour = _colour(r.outcome)
-        counted = [f"{r.scored} item(s) scored"]
+        colour = _colour(r.outcome_state)
+        counted = [tr("{n} item(s) scored", n=r.scored)]
         if r.not_applicable:
-            counted.append(f"{r.not_applicable} not applicable (not counted)")
+            counted.append(tr("{n} not applicable (not counted)", n=r.not_applicable))
         if r.unanswered:
-            counted.append(f"{r.unanswered} not answered")
+            counted.append(tr("{n} not answered", n=r.unanswered))
         outcome = [
-            [self.raw("OUTCOME", "label"), self.raw(f'<font color="{colour}">{mk(r.outcome)}</font>', "outcome")],
+            [
+                self.raw(mk(tr("OUTCOME")), "label"),
+                self.raw(f'<font color="{colour}">{mk(r.outcome)}</font>', "outcome"),
+            ],
             [
                 *(self.raw("\u2022 " + mk(x), "cell") for x in r.outcome_reasons),
                 self.raw(mk(" \u00b7 ".join(counted)), "muted"),
@@ -202,8 +210,8 @@ class _RecordBuilder(_Builder):
         if not r.scores_stored:
             story.append(
                 self.box(
-                    [self.p("This session's answers were not scored by training mode (recorded before it scored answers, or "
-                            "answered as an audit): key points are shown as hit or missed; no rubric score was given.", "small")],
+                    [self.p(tr("This session's answers were not scored by training mode (recorded before it scored answers, or "
+                               "answered as an audit): key points are shown as hit or missed; no rubric score was given."), "small")],
                     colors.HexColor("#FFF4E5"),
                     colors.HexColor("#E0A458"),
                 )
@@ -213,54 +221,58 @@ class _RecordBuilder(_Builder):
     def person_and_training(self) -> list[Flowable]:
         r = self.r
         none = "\u2013"
-        story: list[Flowable] = [*self.h("1  Trainee")]
+        story: list[Flowable] = [*self.h(tr("1  Trainee"))]
         story.append(
             self.grid(
                 [
-                    ("Name", r.trainee),
-                    ("Employee ID", r.employee_id or none),
-                    ("Department", r.department or none),
-                    ("Role", r.role or none),
+                    (tr("Name"), r.trainee),
+                    (tr("Employee ID"), r.employee_id or none),
+                    (tr("Department"), r.department or none),
+                    (tr("Role"), r.role or none),
                 ],
                 0.25,
             )
         )
-        story += self.h("2  Training")
+        story += self.h(tr("2  Training"))
         pairs: list[tuple[str, Any]] = [
-            ("Title", r.title),
-            ("Type", r.training_type),
-            ("Date", r.date),
-            ("Times", r.times),
-            ("Duration", r.duration),
+            (tr("Title"), r.title),
+            (tr("Type"), r.training_type),
+            (tr("Date"), r.date),
+            (tr("Times"), r.times),
+            (tr("Duration"), r.duration),
         ]
         if r.inspection_date:
-            pairs.append(("For the inspection of", r.inspection_date))
+            pairs.append((tr("For the inspection of"), r.inspection_date))
         pairs += [
-            ("Question bank(s)", "; ".join(r.banks) or none),
-            ("Questions asked", ", ".join(r.question_ids) or none),
-            ("SOPs named in answers", ", ".join(r.sops) or "None named"),
-            ("Requirements cited", self.p("; ".join(r.references) or none, "small")),
+            (tr("Question bank(s)"), "; ".join(r.banks) or none),
+            (tr("Questions asked"), ", ".join(r.question_ids) or none),
+            (tr("SOPs named in answers"), ", ".join(r.sops) or tr("None named")),
+            (tr("Requirements cited"), self.p("; ".join(r.references) or none, "small")),
         ]
         story.append(self.grid(pairs, 0.25))
         return story
 
     def method(self) -> list[Flowable]:
         r = self.r
-        story: list[Flowable] = [*self.h("3  How the answers were assessed")]
+        story: list[Flowable] = [*self.h(tr("3  How the answers were assessed"))]
         story.append(
-            self.table(["Dimension (weight)", "What 3 and 0 mean"], [[f.label, f.value] for f in r.rubric], [34, 66])
+            self.table(
+                [tr("Dimension (weight)"), tr("What 3 and 0 mean")], [[f.label, f.value] for f in r.rubric], [34, 66]
+            )
         )
         story.append(Spacer(1, 2 * mm))
         story += [self.raw("\u2022 " + mk(x), "small") for x in r.pass_criteria]
         story.append(Spacer(1, 2 * mm))
         story.append(
-            self.raw("Versions: " + " \u00b7 ".join(f"{mk(v.label)} {mk(v.value)}" for v in r.versions), "muted")
+            self.raw(
+                mk(tr("Versions:")) + " " + " \u00b7 ".join(f"{mk(v.label)} {mk(v.value)}" for v in r.versions), "muted"
+            )
         )
         return story
 
     def results(self) -> list[Flowable]:
         r = self.r
-        story: list[Flowable] = [*self.h("4  Results by area")]
+        story: list[Flowable] = [*self.h(tr("4  Results by area"))]
         rows = []
         for a in r.areas:
             rows.append(
@@ -276,23 +288,23 @@ class _RecordBuilder(_Builder):
             )
         story.append(
             self.table(
-                ["Area", "Asked", "Scored", "Passed", "Mean S", "Critical", "Key points"],
+                [tr("Area"), tr("Asked"), tr("Scored"), tr("Passed"), tr("Mean S"), tr("Critical"), tr("Key points")],
                 rows,
                 [34, 9, 9, 9, 10, 10, 14],
             )
         )
-        story += self.h("5  Results by question")
+        story += self.h(tr("5  Results by question"))
         qrows = []
         for i in r.items:
             dims = " ".join(str(d) for d in i.dimensions) if i.dimensions else "\u2013"
             score = "\u2013" if i.score is None else f"{i.score:.0f}"
-            result = self.raw(f'<font color="{_colour(i.result)}"><b>{mk(i.result)}</b></font>', "cell")
+            result = self.raw(f'<font color="{_colour(i.state)}"><b>{mk(i.result)}</b></font>', "cell")
             qrows.append(
                 [i.number, i.question_id, score, dims, result, str(i.attempts or "\u2013"), _seconds(i.seconds)]
             )
         story.append(
             self.table(
-                ["#", "Question", "S", "A B C D E", "Result", "Attempts", "Time"],
+                ["#", tr("Question"), "S", "A B C D E", tr("Result"), tr("Attempts"), tr("Time")],
                 qrows,
                 [6, 22, 8, 17, 21, 11, 11],
             )
@@ -300,8 +312,13 @@ class _RecordBuilder(_Builder):
         story.append(Spacer(1, 1.5 * mm))
         story.append(
             self.raw(
-                f"Key points: {_credit(1)} covered, {_credit(0.5)} partly, {_credit(0)} missed; the matched words in "
-                "brackets. Dimensions A\u2013E are scored 0\u20133.",
+                tr(
+                    "Key points: {full} covered, {half} partly, {none} missed; the matched words in brackets. "
+                    "Dimensions A\u2013E are scored 0\u20133.",
+                    full=_credit(1),
+                    half=_credit(0.5),
+                    none=_credit(0),
+                ),
                 "muted",
             )
         )
@@ -311,9 +328,9 @@ class _RecordBuilder(_Builder):
 
     def _item(self, i: TrainingItem) -> Flowable:
         head = (
-            f'<b>{mk(i.number)}  {mk(i.question_id)}</b> &nbsp;<font color="{_colour(i.result)}"><b>{mk(i.result)}</b></font>'
+            f'<b>{mk(i.number)}  {mk(i.question_id)}</b> &nbsp;<font color="{_colour(i.state)}"><b>{mk(i.result)}</b></font>'
             + (f" &nbsp;S {i.score:.0f}" if i.score is not None else "")
-            + (' &nbsp;<font color="#5B6577">(credit set by the assessor)</font>' if i.overridden else "")
+            + (f' &nbsp;<font color="#5B6577">{mk(tr("(credit set by the assessor)"))}</font>' if i.overridden else "")
         )
         lines = [head, f"<i>{mk(i.prompt)}</i>"]
         for text, credit, words in i.key_points:
@@ -321,20 +338,20 @@ class _RecordBuilder(_Builder):
                 f"{_credit(credit)} {mk(text)}" + (f' <font color="#5B6577">[{mk(words)}]</font>' if words else "")
             )
         for c in i.critical:
-            lines.append(f'<font color="{BAD}"><b>Critical:</b> {mk(c)}</font>')
+            lines.append(f'<font color="{BAD}"><b>{mk(tr("Critical:"))}</b> {mk(c)}</font>')
         for n in i.notes:
             lines.append(f'<font color="#5B6577">\u2022 {mk(n)}</font>')
         if i.answer:
-            lines.append(f'<font color="#5B6577">Answer:</font> {mk(i.answer)}')
+            lines.append(f'<font color="#5B6577">{mk(tr("Answer:"))}</font> {mk(i.answer)}')
         return self.raw("<br/>".join(lines), "qa")
 
     def overrides(self) -> list[Flowable]:
         r = self.r
-        story: list[Flowable] = [*self.h("6  Overrides and comments")]
+        story: list[Flowable] = [*self.h(tr("6  Overrides and comments"))]
         if r.overrides:
             story.append(
                 self.table(
-                    ["Question", "Key point", "Credit", "Reason", "By", "When (UTC)"],
+                    [tr("Question"), tr("Key point"), tr("Credit"), tr("Reason"), tr("By"), tr("When (UTC)")],
                     [
                         [o.question_id, o.key_point, o.change, o.reason, o.who, f"{o.at:%d %b %Y %H:%M}"]
                         for o in r.overrides
@@ -343,56 +360,62 @@ class _RecordBuilder(_Builder):
                 )
             )
         else:
-            story.append(self.p("The assessor changed no key point's credit.", "small"))
+            story.append(self.p(tr("The assessor changed no key point's credit."), "small"))
         story.append(Spacer(1, 2 * mm))
-        story.append(self._lines("Assessor's comments", 3))
+        story.append(self._lines(tr("Assessor's comments"), 3))
         return story
 
     def follow_up(self) -> list[Flowable]:
         r = self.r
-        story: list[Flowable] = [*self.h("7  Effectiveness and follow-up")]
-        story.append(self.raw("<b>Trend (effectiveness evidence)</b>", "small"))
+        story: list[Flowable] = [*self.h(tr("7  Effectiveness and follow-up"))]
+        story.append(self.raw(f"<b>{mk(tr('Trend (effectiveness evidence)'))}</b>", "small"))
         story += [self.raw("\u2022 " + mk(x), "small") for x in r.effectiveness] or [
-            self.p("No scored answer yet.", "small")
+            self.p(tr("No scored answer yet."), "small")
         ]
         story.append(Spacer(1, 2 * mm))
-        story.append(self.grid([("Next review (retest)", r.next_review or "Not scheduled")], 0.25))
+        story.append(self.grid([(tr("Next review (retest)"), r.next_review or tr("Not scheduled"))], 0.25))
         story.append(Spacer(1, 2 * mm))
-        story.append(self.raw("<b>Remedial actions</b>", "small"))
+        story.append(self.raw(f"<b>{mk(tr('Remedial actions'))}</b>", "small"))
         story += [self.raw("\u2022 " + mk(x), "small") for x in r.remedial] or [
-            self.p("None: every scored item passed.", "small")
+            self.p(tr("None: every scored item passed."), "small")
         ]
         return story
 
     def signatures(self) -> list[Flowable]:
         r = self.r
-        story: list[Flowable] = [*self.h("8  Review and signatures")]
+        story: list[Flowable] = [*self.h(tr("8  Review and signatures"))]
         story.append(self.p(r.review_note, "small"))
         story.append(Spacer(1, 2 * mm))
         story.append(self.grid([(f.label, self.p(f.value, "small")) for f in r.alcoa], 0.22))
         story.append(Spacer(1, 3 * mm))
         qualification = self.raw(
-            "Qualification record: ______________________"
+            mk(tr("Qualification record: ______________________"))
             if not r.assessor_qualification
             else mk(r.assessor_qualification),
             "muted",
         )
         rows = []
-        for s in r.signatures:
+        for n, s in enumerate(r.signatures):
             name = [self.p(s.name or " ", "cellb")]
-            if s.role == "Assessor":
+            if n == 1:  # the assessor: trainee, assessor, QA review
                 name.append(qualification)
             rows.append(
                 [
                     self.raw(mk(s.role.upper()), "label"),
                     name,
                     self.p(s.organisation, "small"),
-                    self.raw("Signature", "muted"),
-                    self.raw("Date / time", "muted"),
+                    self.raw(mk(tr("Signature")), "muted"),
+                    self.raw(mk(tr("Date / time")), "muted"),
                 ]
             )
         t = Table(
-            [[self.raw(h, "label") for h in ("ROLE", "PRINTED NAME", "MEANING OF THE SIGNATURE", "", "")], *rows],
+            [
+                [
+                    self.raw(mk(h), "label")
+                    for h in (tr("ROLE"), tr("PRINTED NAME"), tr("MEANING OF THE SIGNATURE"), "", "")
+                ],
+                *rows,
+            ],
             colWidths=[self.width * x for x in (0.13, 0.24, 0.31, 0.18, 0.14)],
         )
         t.setStyle(
@@ -411,8 +434,10 @@ class _RecordBuilder(_Builder):
         story.append(Spacer(1, 3 * mm))
         story.append(
             self.p(
-                "Electronic signatures, where used, show the printed name, the date and time and the meaning above "
-                "(21 CFR 11.50). Retain with the trainee's training file as the site's SOP requires.",
+                tr(
+                    "Electronic signatures, where used, show the printed name, the date and time and the meaning above "
+                    "(21 CFR 11.50). Retain with the trainee's training file as the site's SOP requires."
+                ),
                 "muted",
             )
         )

@@ -785,12 +785,13 @@ def _credit_text(credit: float) -> str:
 
 def _training_item(number: str, e: ScriptEntry, q: FrozenQuestion | None, got: QuestionScore | None) -> m.TrainingItem:
     if got is None:
-        return m.TrainingItem(number, e.question_id, e.area, e.prompt, tr("Not answered"), False)
+        return m.TrainingItem(number, e.question_id, e.area, e.prompt, tr("Not answered"), False, state="not-answered")
     item = got.score
     if item.not_applicable:
         return m.TrainingItem(
-            number, e.question_id, e.area, e.prompt, tr("Not applicable"), False, attempts=got.attempts
-        )
+            number, e.question_id, e.area, e.prompt, tr("Not applicable"), False, attempts=got.attempts,
+            state="not-applicable",
+        )  # fmt: skip
     texts = {k.id: k.text for k in q.key_points} if q else {}
     critical = tuple(f.reason for f in item.flags if f.critical)
     notes = tuple(dict.fromkeys(f.reason for f in item.flags if f.kind in NOTED_FLAGS and not f.critical))
@@ -800,6 +801,7 @@ def _training_item(number: str, e: ScriptEntry, q: FrozenQuestion | None, got: Q
         area=e.area,
         prompt=e.prompt,
         result=tr("Pass") if item.passed else tr("Fail (critical)") if item.critical else tr("Fail"),
+        state="pass" if item.passed else "critical" if item.critical else "fail",
         passed=item.passed,
         score=item.score,
         dimensions=tuple(d.score for d in item.dimensions),
@@ -820,12 +822,12 @@ def _legacy_item(number: str, e: ScriptEntry, q: FrozenQuestion | None, snap: Se
     """A session without stored scores (recorded before training mode scored answers)."""
     r = snap.responses.get(e.question_id)
     if r is None:
-        return m.TrainingItem(number, e.question_id, e.area, e.prompt, tr("Not answered"), False)
+        return m.TrainingItem(number, e.question_id, e.area, e.prompt, tr("Not answered"), False, state="not-answered")
     got = set(r.key_points_hit)
     points = tuple((k.text, 1.0 if k.id in got else 0.0, "") for k in (q.key_points if q else ()))
     return m.TrainingItem(
         number, e.question_id, e.area, e.prompt, tr("Not scored"), False, seconds=r.seconds_taken, key_points=points,
-        answer=_text(r.text), attempts=1,
+        answer=_text(r.text), attempts=1, state="not-scored",
     )  # fmt: skip
 
 
@@ -914,13 +916,13 @@ def _training(
     )
     result = scores.result if scores else None
     scored = result.items if result else 0
-    open_items = [i for i in items if i.result in (tr("Not answered"), tr("Not scored"))]
+    open_items = [i for i in items if i.state in ("not-answered", "not-scored")]
     if result is None or not scored:
-        outcome = tr("Not assessed")
+        state, outcome = "not-assessed", tr("Not assessed")
         reasons: tuple[str, ...] = (tr("No answer of this session has been scored."),)
     elif open_items and result.competent:
         # competence is not shown by the questions answered so far: every one counts, or is marked N/A
-        outcome = tr("Incomplete")
+        state, outcome = "incomplete", tr("Incomplete")
         reasons = (
             tr(
                 "{n} of {total} questions not answered: the outcome is decided when each is answered or marked "
@@ -931,6 +933,7 @@ def _training(
             *result.reasons,
         )
     else:
+        state = result.result
         outcome = tr("Competent") if result.competent else tr("Further practice required")
         reasons = result.reasons
     overrides = tuple(
@@ -1051,11 +1054,12 @@ def _training(
         scored=scored,
         passed=result.passed if result else 0,
         not_applicable=result.not_applicable if result else 0,
-        unanswered=len(scores.unanswered) if scores else sum(1 for i in items if i.result == tr("Not answered")),
+        unanswered=sum(1 for i in items if i.state == "not-answered"),
         mean_score=result.mean_score if result and scored else None,
         pass_rate=result.pass_rate if result and scored else None,
         critical=result.critical if result else 0,
         outcome=outcome,
+        outcome_state=state,
         outcome_reasons=tuple(reasons),
         overrides=overrides,
         effectiveness=effectiveness,
