@@ -181,7 +181,8 @@ def test_progress_due_and_the_next_drill(services, catalogue, available):
         scenario, list(catalogue.banks.values()), trainee="Jonas Brandt", question_ids=plan.question_ids
     )
     assert [e.question_id for e in services.inspection.script(drill.id)] == list(plan.question_ids)
-    history = services.training.history("Jonas Brandt")
+    assert services.training.history("Jonas Brandt", scenario_id="no-such-scenario") == []
+    history = services.training.history("Jonas Brandt", scenario_id=SCENARIO)
     assert [h.session_id for h in history] == [drill.id, old.id]
     assert history[1].answered == 3 and history[1].result == "further-practice" and history[0].mean_score is None
     (area,) = services.training.weakest_areas("Jonas Brandt")

@@ -147,6 +147,16 @@ def test_a_trainee_completes_a_drill_from_the_keyboard(qtbot, window, services, 
     assert services.trail.verify().problem is None
     record = ReportService(services.inspection).build(drill.id).training
     assert record is not None and "Jonas Brandt" in record.trainee
+    by_id = {item.question_id: item for item in record.items}
+    assert set(by_id) == {"DI-001", "DI-003", "DI-001-P1"}
+    assert by_id["DI-001"].score == scores.question("DI-001").score.score and by_id["DI-001"].passed
+    assert by_id["DI-001"].attempts == scores.question("DI-001").attempts
+    assert by_id["DI-003"].overridden
+    assert [(o.question_id, o.reason, o.who) for o in record.overrides] == [
+        ("DI-003", "named the quarterly access review", "Ann Auditor")
+    ]
+    assert record.scored == 3 and record.passed == sum(q.score.passed for q in scores.questions)
+    assert record.inspection_date == "01 June 2027"
 
     window.show_progress()
     qtbot.waitUntil(lambda: window.progress.trainee.count() == 1)

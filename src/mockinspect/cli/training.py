@@ -51,6 +51,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
     progress = t_sub.add_parser("progress", parents=[common], help=tr("a trainee's sessions and weakest areas"))
     progress.add_argument("--trainee", required=True, metavar="NAME", help=tr("the trainee"))
+    progress.add_argument("--scenario", metavar="ID", help=tr("only the attempts at this scenario"))
     progress.set_defaults(handler=cmd_progress)
 
     drill = t_sub.add_parser(
@@ -290,7 +291,7 @@ def cmd_due(args: argparse.Namespace) -> int:
 def cmd_progress(args: argparse.Namespace) -> int:
     with open_services(args, "read") as services:
         person = services.training.trainee(args.trainee)
-        history = services.training.history(person.id)
+        history = services.training.history(person.id, scenario_id=args.scenario)
         areas = services.training.weakest_areas(person.id)
         due = services.training.due(person.id)
     if wants_json(args):

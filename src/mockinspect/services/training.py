@@ -669,8 +669,8 @@ class TrainingService(ServiceBase):
 
     # -- progress -------------------------------------------------------------------------------
 
-    def history(self, trainee: str | int) -> list[SessionHistory]:
-        """The trainee's training sessions, newest first, each summed up."""
+    def history(self, trainee: str | int, *, scenario_id: str | None = None) -> list[SessionHistory]:
+        """The trainee's training sessions (of one scenario, if given), newest first, each summed up."""
         person = self.trainee(trainee)
         with user_errors():
             links = self.training.trainee_sessions(person.id)
@@ -678,6 +678,8 @@ class TrainingService(ServiceBase):
         for link in links:
             scores = self.scores(link.session_id)
             s = scores.session
+            if scenario_id is not None and s.scenario_id != scenario_id:
+                continue
             answered = len(scores.questions)
             out.append(
                 SessionHistory(

@@ -70,6 +70,31 @@ TIPS = (  # the behaviours inspectors look for (training brief §1)
     tr("Not your area? Say so: Not my area (Alt+N) never lowers your score."),
 )
 CREDITS: tuple[tuple[float, str], ...] = ((0.0, tr("Missed")), (0.5, tr("Partly")), (1.0, tr("Covered")))
+FLAG_NAMES = {
+    "hedge": tr("hedge"),
+    "guess": tr("guess"),
+    "red-flag": tr("red flag"),
+    "blame": tr("blame"),
+    "unapproved-practice": tr("unapproved practice"),
+    "workaround": tr("workaround"),
+    "wrong-figure": tr("wrong figure"),
+    "guessed-figure": tr("guessed figure"),
+    "too-terse": tr("too terse"),
+    "short": tr("short"),
+    "long": tr("long"),
+    "over-answering": tr("over-answering"),
+    "volunteering": tr("volunteering"),
+    "bluffing": tr("bluffing"),
+    "honest-gap": tr("honest about a gap"),
+    "dont-know": tr("does not know"),
+    "sop-cited": tr("names the SOP"),
+    "show-offer": tr("offers to show"),
+    "routed": tr("routes to the owner"),
+    "clarify": tr("asks to clarify"),
+    "negated": tr("negated"),
+    "over-time": tr("over time"),
+    "contradiction": tr("contradicts the SOP"),
+}
 POSITIVE_FLAGS = frozenset({"sop-cited", "show-offer", "routed", "clarify", "honest-gap"})
 HEDGE_FLAGS = frozenset({"hedge", "guess", "volunteering", "over-answering", "too-terse", "short", "long", "over-time"})
 
@@ -823,7 +848,7 @@ class RehearsalScreen(QWidget):
         self._fill_points(row)
         flags = "".join(
             f"<li><span style='color:{c.readable(HUES[flag_tone(f.kind, f.critical)])}; font-weight:600'>"
-            f"{html.escape(f.kind)}{' · ' + tr('critical') if f.critical else ''}</span>"
+            f"{html.escape(FLAG_NAMES.get(f.kind, f.kind))}{' · ' + tr('critical') if f.critical else ''}</span>"
             f"{' “' + html.escape(f.phrase) + '”' if f.phrase else ''}: {html.escape(f.reason)}</li>"
             for f in item.flags
         )
