@@ -68,9 +68,12 @@ DIMENSIONS: tuple[tuple[str, str, float], ...] = (
 
 @dataclass(frozen=True)
 class Flag:
-    kind: str  # hedge, guess, red-flag, blame, unapproved-practice, workaround, wrong-figure, guessed-figure,
-    # too-terse, short, long, over-answering, volunteering, bluffing, honest-gap, dont-know, sop-cited,
-    # show-offer, routed, clarify, negated, over-time
+    """Something an inspector notes in an answer. Critical kinds (the item fails): guessed-figure,
+    wrong-figure, unapproved-practice, blame. Others: hedge, guess, red-flag, workaround, too-terse,
+    short, long, over-answering, volunteering, bluffing, negated, over-time; and the good ones:
+    honest-gap, dont-know, follow-through, sop-cited, show-offer, routed, clarify."""
+
+    kind: str
     phrase: str
     span: tuple[int, int] | None
     critical: bool
