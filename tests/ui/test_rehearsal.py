@@ -247,3 +247,35 @@ def test_a_scored_question_shows_its_score_and_can_be_tried_again(qtbot, window,
     submit(qtbot, screen, MODEL_DI_001)
     assert screen.shown.attempt.attempt == 2 and screen.shown.score.passed
     assert [a.attempt for a in services.training.attempts(session.id, "DI-001")] == [1, 2]
+
+
+def test_the_session_menu_acts_on_a_rehearsal_and_start_next_drill(qtbot, window, services, asked):
+    catalogue = window.catalogue()
+    scenario = catalogue.scenario(SCENARIO)
+    session = services.training.start_session(
+        scenario, catalogue.banks_for(scenario), trainee="Ola", question_ids=["DI-001", "DI-003"]
+    )
+    window.open_session(session.id)
+    screen = window.interview
+    actions = {a.text().replace("&", ""): a for a in window.menuBar().actions()[2].menu().actions()}
+    actions["Request expected record"].trigger()  # the record DI-001 expects, asked for now
+    assert screen.request_box.isVisible() and services.inspection.document_requests(session.id)
+    actions["Raise finding"].trigger()
+    assert "instead of raising findings" in asked.calls[-1][1]
+    actions["Jump to question…"].trigger()
+    assert screen.list.hasFocus()
+    submit(qtbot, screen, WEAK)
+    actions["Next question"].trigger()
+    assert screen.current.question_id == "DI-001-P1"
+    actions["Previous question"].trigger()
+    assert screen.current.question_id == "DI-003"
+
+    window.show_progress()
+    qtbot.waitUntil(lambda: window.progress.trainee.currentText() == "Ola")
+    assert [d.question_id for d in window.progress.due_model.rows] == []  # due tomorrow, not today
+    window.progress.next_button.setFocus()
+    qtbot.keyClick(window.progress.next_button, Qt.Key.Key_Space)  # Start next drill: what was missed most
+    qtbot.waitUntil(lambda: isinstance(window.interview, RehearsalScreen) and window.interview.session_id != session.id)
+    drill = window.interview
+    assert [e.question_id for e in drill.snap.script][0] == "DI-001"
+    assert services.training.link(drill.session_id).trainee_id == services.training.trainee("Ola").id

@@ -740,6 +740,37 @@ class RehearsalScreen(QWidget):
             self.go_to(following.question_id, fresh=True)
             self.answer.setFocus()
 
+    # -- what the window's Session menu asks of the screen on show -----------------------------
+
+    @property
+    def jump(self) -> QWidget:
+        """Session › Jump to question: the list of the drill's questions."""
+        return self.list
+
+    def step(self, delta: int) -> None:
+        """Session › Next / Previous question: next is what the inspector asks next; previous
+        is the question above in the list (with its score)."""
+        if delta > 0:
+            if self.submitted or self.current is None:
+                self.next_question()
+            return
+        ids = [e.question_id for e in self.snap.script]
+        if self.current is not None and self.current.question_id in ids:
+            index = ids.index(self.current.question_id) - 1
+            if index >= 0:
+                self.go_to(ids[index])
+
+    def raise_finding(self) -> None:
+        """Session › Raise finding: a rehearsal scores answers; findings belong to an audit."""
+        show_error(
+            self, tr("A rehearsal scores answers instead of raising findings; start an audit session for findings.")
+        )
+
+    def request_expected(self) -> None:
+        """Session › Request expected record: the inspector asks to see the record the question expects."""
+        if self.current is not None and not self.read_only():
+            self._raise_request(self.current.question_id)
+
     def _show_done(self) -> None:
         """Nothing is left to ask: the drill's result by area and overall."""
         self.clock.stop()
@@ -957,11 +988,15 @@ class RehearsalScreen(QWidget):
         return next((r.id for r in self.snap.requests if r.question_id == qid), None)
 
     def _raise_request_if_show_me(self, qid: str) -> None:
-        row = self.scores.question(qid)
-        question = row.question if row else None
-        if question is None or not question.expected_evidence or "show me" not in question.prompt.lower():
-            return
-        if self._existing_request(qid) is not None:
+        entry = self.snap.entry(qid)
+        question = self.snap.question(entry) if entry is not None else None
+        if question is not None and "show me" in question.prompt.lower():
+            self._raise_request(qid)
+
+    def _raise_request(self, qid: str) -> None:
+        entry = self.snap.entry(qid)
+        question = self.snap.question(entry) if entry is not None else None
+        if question is None or not question.expected_evidence or self._existing_request(qid) is not None:
             return
         with guarded(self):
             request = self.services.inspection.request_document(
