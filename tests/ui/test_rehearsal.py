@@ -277,5 +277,5 @@ def test_the_session_menu_acts_on_a_rehearsal_and_start_next_drill(qtbot, window
     qtbot.keyClick(window.progress.next_button, Qt.Key.Key_Space)  # Start next drill: what was missed most
     qtbot.waitUntil(lambda: isinstance(window.interview, RehearsalScreen) and window.interview.session_id != session.id)
     drill = window.interview
-    assert [e.question_id for e in drill.snap.script][0] == "DI-001"
+    assert drill.snap.script[0].question_id == "DI-001"
     assert services.training.link(drill.session_id).trainee_id == services.training.trainee("Ola").id
