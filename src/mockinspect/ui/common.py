@@ -13,6 +13,7 @@ import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import shiboken6
@@ -96,16 +97,23 @@ def guarded(parent: QWidget | None) -> Iterator[None]:
         show_error(parent, str(exc))
 
 
+log_file: Path | None = None  # set by ``main.log_to_file``
+
+
 def report_unexpected(exc_type: type[BaseException], exc: BaseException, tb: Any) -> None:
-    """``sys.excepthook``: write the traceback to the log and show a short message."""
+    """``sys.excepthook`` (which PySide6 calls for an exception in a slot): write the traceback to
+    the log and show a short message; the window goes on, and typing keeps being saved."""
     if issubclass(exc_type, UserError):
         show_error(None, str(exc))
         return
     log.error("unexpected error\n%s", "".join(traceback.format_exception(exc_type, exc, tb)))
-    show_error(
-        None,
-        tr("Something went wrong: {what}. Your work is saved; the details are in the log.", what=str(exc)[:200]),
-    )
+    what = (str(exc) or exc_type.__name__).splitlines()[0]
+    what = what if len(what) <= 200 else what[:199] + "…"
+    where = tr("the details are in {path}", path=log_file) if log_file else tr("the details are in the log")
+    try:
+        show_error(None, tr("Something went wrong: {what}. Your work is saved; {where}.", what=what, where=where))
+    except Exception:  # never let the error report itself raise from the hook
+        log.exception("could not show the error message")
 
 
 # -- background work ---------------------------------------------------------------------------

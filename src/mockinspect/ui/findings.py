@@ -211,7 +211,7 @@ class FindingsPanel(QWidget):
         muted = colours().muted
         self.outcome.setText(
             f"<p style='margin:0'><span style='color:{muted}'>{html.escape(tr('Indicative outcome'))}</span><br>"
-            f"<b style='font-size:15px'>{html.escape(label)}</b></p>"
+            f"<b style='font-size:large'>{html.escape(label)}</b></p>"
             f"<p style='margin-top:6px'>{html.escape(grades)}</p>"
             f"<p style='color:{muted};margin-top:6px'>{html.escape(tr('Indicative only: the inspectorate decides the real outcome.'))}</p>"
         )

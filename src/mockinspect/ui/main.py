@@ -24,15 +24,21 @@ NO_DISPLAY = (
 )
 
 
-def _log_to_file() -> Path:
+def log_to_file() -> Path:
+    """Write the window's log (errors with their tracebacks) to ``logs/mockinspect-ui.log`` in the
+    user data folder (platformdirs; Help > About shows it); once per process."""
     from mockinspect.paths import user_data_dir
+    from mockinspect.ui import common
 
     folder = user_data_dir() / "logs"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "mockinspect-ui.log"
-    handler = logging.FileHandler(path, encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    logging.getLogger("mockinspect").addHandler(handler)
+    logger = logging.getLogger("mockinspect")
+    if not any(isinstance(h, logging.FileHandler) and Path(h.baseFilename) == path for h in logger.handlers):
+        handler = logging.FileHandler(path, encoding="utf-8")
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        logger.addHandler(handler)
+    common.log_file = path
     return path
 
 
@@ -88,7 +94,7 @@ def main(argv: list[str]) -> int:
     from mockinspect.paths import default_db_path
     from mockinspect.settings import Settings
 
-    _log_to_file()
+    log_to_file()
     settings = Settings.load()
     services = open_services(default_db_path(), settings.user_name)
     if services is None:

@@ -173,8 +173,10 @@ def colours(app: QApplication | None = None) -> Colours:
     )
 
 
-def sheet(c: Colours) -> str:
-    """The style sheet for the colours ``c`` (derived from the palette)."""
+def sheet(c: Colours, base_pt: float = 10.0) -> str:
+    """The style sheet for the colours ``c`` (derived from the palette) and the system font's
+    size ``base_pt`` (titles and prompts are sized from it, so they scale with it)."""
+    title_pt, prompt_pt, header_pt = base_pt * 1.8, base_pt * 1.4, base_pt * 1.1
     accent_hover = mix(c.accent, "#ffffff" if c.dark else "#000000", 0.12)
     focus = mix(c.accent, c.text, 0.15) if c.dark else "#3b6ea8"
     title = mix(c.accent, "#ffffff", 0.35) if c.dark else ACCENT
@@ -185,12 +187,12 @@ def sheet(c: Colours) -> str:
     button_hover = mix(button, c.text, 0.07)
     button_border = mix(c.base, c.text, 0.24 if c.dark else 0.22)
     return f"""
-QLabel#title {{ font-size: 18pt; font-weight: 600; color: {title}; }}
-QLabel#header {{ font-size: 11pt; }}
+QLabel#title {{ font-size: {title_pt:.1f}pt; font-weight: 600; color: {title}; }}
+QLabel#header {{ font-size: {header_pt:.1f}pt; }}
 QLabel#muted {{ color: {c.muted}; }}
 QLabel#warning {{ color: {c.readable(HUES["warn"])}; font-weight: 600; }}
 QLabel#error {{ color: {c.readable(HUES["bad"])}; }}
-QLabel#prompt {{ font-size: 14pt; font-weight: 500; color: {prompt}; padding: 4px 0 6px 0; }}
+QLabel#prompt {{ font-size: {prompt_pt:.1f}pt; font-weight: 500; color: {prompt}; padding: 4px 0 6px 0; }}
 QLabel#probes {{ background: {probe_bg}; border-left: 3px solid {HUES["probe"]}; padding: 6px 8px; color: {probe_text}; }}
 QLabel#guidance {{ background: {c.card}; border: 1px solid {c.border}; border-radius: 4px; padding: 8px; }}
 QLabel#card {{ background: {c.card}; border: 1px solid {c.border}; border-radius: 6px; padding: 10px; }}
@@ -247,7 +249,8 @@ def apply_style(theme: str = "system", *, force: bool = False) -> bool:
         return dark
     app.setStyle("Fusion")
     app.setPalette(_palette(DARK if dark else LIGHT))
-    app.setStyleSheet(sheet(colours(app)))
+    size = app.font().pointSizeF()
+    app.setStyleSheet(sheet(colours(app), size if size > 0 else 10.0))
     app.setProperty("mockinspect_theme", "dark" if dark else "light")
     if _follower is None:
         _follower = _SchemeFollower(app)

@@ -367,19 +367,40 @@ class MainWindow(QMainWindow):
                 text = tr("The audit trail check found a problem: {p}", p=str(report.problem))
             ask(self, "info" if report.ok else "error", tr("Verify records"), text)
 
-    def show_shortcuts(self) -> None:
-        rows = [
-            ("Ctrl+N", tr("New session")), ("Ctrl+P", tr("Export the PDF report")), ("Ctrl+Shift+S", tr("Back to sessions")),
-            ("Ctrl+K", tr("Jump to a question by id or words")), ("Ctrl+Return / Alt+Right", tr("Record and go to the next question")),
-            ("Ctrl+Shift+Return / Alt+Left", tr("Previous question")), ("Alt+C, O, D, N, R", tr("Compliant, observation, deficient, N/A, deferred")),
-            ("C O D N R", tr("The same, with the agenda focused")), ("Ctrl+E / Ctrl+G", tr("Focus the answer / the agenda")),
-            ("Ctrl+I", tr("Show intent and guidance")), ("Ctrl+Shift+F", tr("Raise a finding from this answer")),
-            ("Ctrl+R", tr("Request the next expected record")), ("Ctrl+L", tr("Link a URL as evidence")),
-            ("Ctrl+1 / 2 / 3 / 4", tr("Evidence, requests, findings, history")), ("Ctrl+Z / Ctrl+Shift+Z", tr("Undo / redo a status, finding, evidence link or request")),
-            ("Ctrl+,", tr("Preferences")), ("F1", tr("This list")),
+    def shortcut_rows(self) -> list[tuple[str, str, str]]:
+        """(group, keys, what) for Help > Keyboard shortcuts: every menu action with a key, read
+        from the menus themselves, then the keys of the interview screen."""
+        rows: list[tuple[str, str, str]] = []
+        for menu_action in self.menuBar().actions():
+            menu = menu_action.menu()
+            if menu is None:
+                continue
+            group = menu_action.text().replace("&", "")
+            for action in menu.actions():  # type: ignore[attr-defined]
+                keys = " / ".join(k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts())
+                if keys:
+                    rows.append((group, keys, action.text().replace("&", "").rstrip("…")))
+        interview = tr("In the interview")
+        rows += [
+            (interview, "Alt+Right / Alt+Left", tr("Next / previous question (also Ctrl+Return / Ctrl+Shift+Return)")),
+            (interview, "Alt+C, O, D, N, R", tr("Compliant, observation, deficient, N/A, deferred")),
+            (interview, "C O D N R", tr("The same, with the agenda focused")),
+            (interview, "Ctrl+E / Ctrl+G", tr("Focus the answer / the agenda")),
+            (interview, "Ctrl+I", tr("Show intent and guidance")),
+            (interview, "Ctrl+L", tr("Link a URL as evidence")),
+            (interview, "Ctrl+1 / 2 / 3 / 4", tr("Evidence, requests, findings, history")),
+            (interview, "Tab / Shift+Tab", tr("Move between the answer, interviewee, notes and buttons")),
         ]
-        body = "<table cellspacing=6>" + "".join(f"<tr><td><b>{html.escape(k)}</b></td><td>{html.escape(v)}</td></tr>" for k, v in rows) + "</table>"
-        ask(self, "info", tr("Keyboard shortcuts"), body)
+        return rows
+
+    def show_shortcuts(self) -> None:
+        body, group = "<table cellspacing=4>", ""
+        for row_group, keys, what in self.shortcut_rows():
+            if row_group != group:
+                group = row_group
+                body += f"<tr><td colspan=2><br><b>{html.escape(group)}</b></td></tr>"
+            body += f"<tr><td><b>{html.escape(keys)}</b>&nbsp;&nbsp;</td><td>{html.escape(what)}</td></tr>"
+        ask(self, "info", tr("Keyboard shortcuts"), body + "</table>")
 
     def show_about(self) -> None:
         from mockinspect.ui.about import show_about
