@@ -36,7 +36,7 @@ GOOD = "#2E7D32"
 BAD = "#B3261E"
 AMBER = "#8A6D00"
 HEADER_TOP = 26 * mm
-TICK, HALF, CROSS = "\u2713", "\u00bd", "\u2717"
+TICK, HALF, CROSS, BOX = "\u2713", "\u00bd", "\u2717", "\u2610"
 
 
 class _RecordDoc(BaseDocTemplate):
@@ -246,7 +246,12 @@ class _RecordBuilder(_Builder):
         pairs += [
             (tr("Question bank(s)"), "; ".join(r.banks) or none),
             (tr("Questions asked"), ", ".join(r.question_ids) or none),
-            (tr("SOPs named in answers"), ", ".join(r.sops) or tr("None named")),
+            (
+                tr("SOPs named in answers"),
+                tr("{sops} (versions to be confirmed by the assessor)", sops=", ".join(r.sops))
+                if r.sops
+                else tr("None named"),
+            ),
             (tr("Requirements cited"), self.p("; ".join(r.references) or none, "small")),
         ]
         story.append(self.grid(pairs, 0.25))
@@ -363,6 +368,15 @@ class _RecordBuilder(_Builder):
             story.append(self.p(tr("The assessor changed no key point's credit."), "small"))
         story.append(Spacer(1, 2 * mm))
         story.append(self._lines(tr("Assessor's comments"), 3))
+        story.append(Spacer(1, 2 * mm))
+        boxes = " &nbsp;&nbsp;".join(f"{mk(BOX)}&nbsp;{n}" for n in range(1, 6))
+        story.append(
+            self.raw(
+                f"<b>{mk(tr('Global rating by the assessor (optional)'))}</b> &nbsp; {boxes} &nbsp; "
+                f'<font color="#5B6577">{mk(tr("1 = far below, 5 = well above what the role needs"))}</font>',
+                "small",
+            )
+        )
         return story
 
     def follow_up(self) -> list[Flowable]:
