@@ -120,3 +120,11 @@ def test_a_training_session_started_without_a_trainee_is_assigned_later(cli):
     second = cli("session", "answer", sid, "DI-003", "--text", HEDGED, "--json").json()
     assert second["schedule"]["interval_days"] == 1
     assert cli("session", "show", sid, "--json").json()["training"]["trainee"]["name"] == "Mia Wong"
+
+
+def test_rescore_compares_the_stored_score_with_todays_scorer(cli, tsid):
+    cli("session", "answer", tsid, "DI-001", "--text", HEDGED)
+    cli("training", "credit", tsid, "DI-001", "before-release", "1", "--reason", "said it")
+    (row,) = cli("training", "rescore", tsid, "--json").json()
+    assert row["question_id"] == "DI-001" and row["now"] == row["stored"]  # same scorer, same confirmed credit
+    assert cli("training", "rescore", tsid).out.splitlines()[1].split()[5] == "+0"

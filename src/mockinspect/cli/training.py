@@ -64,6 +64,12 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     drill.add_argument("--scenario", metavar="ID", help=tr("the scenario to run it under (default: the latest one)"))
     drill.set_defaults(handler=cmd_drill)
 
+    rescore = t_sub.add_parser(
+        "rescore", parents=[common], help=tr("score a session's answers again with today's scorer (stores nothing)")
+    )
+    rescore.add_argument("id", metavar="ID", help=session_help())
+    rescore.set_defaults(handler=cmd_rescore)
+
     assign = t_sub.add_parser("assign", parents=[common], help=tr("say who a training session is for"))
     assign.add_argument("id", metavar="ID", help=session_help())
     assign.add_argument("--trainee", required=True, metavar="NAME", help=tr("the trainee (added if new)"))
@@ -363,6 +369,39 @@ def cmd_drill(args: argparse.Namespace) -> int:
     print_table([tr("QUESTION"), tr("WHY")], [(q, plan.reasons[q]) for q in plan.question_ids])
     if session_id:
         echo(session_id)
+    return 0
+
+
+def cmd_rescore(args: argparse.Namespace) -> int:
+    with open_services(args, "read") as services:
+        rows = services.training.rescore(resolve_session(services, args.id))
+    data: list[dict[str, Any]] = [
+        {
+            "question_id": row.entry.question_id,
+            "stored": {"score": row.score.score, "passed": row.score.passed, "quality": row.score.quality,
+                       "scorer_version": row.attempt.scorer_version, "lexicon_version": row.attempt.lexicon_version},
+            "now": {"score": again.score, "passed": again.passed, "quality": again.quality,
+                    "scorer_version": again.scorer_version, "lexicon_version": again.lexicon_version},
+        }
+        for row, again in rows
+    ]  # fmt: skip
+    if wants_json(args):
+        print_json(data)
+        return 0
+    print_table(
+        [tr("QUESTION"), tr("STORED"), tr("NOW"), tr("CHANGE"), tr("VERSIONS (STORED -> NOW)")],
+        [
+            (
+                d["question_id"],
+                f"{d['stored']['score']:.0f} {'pass' if d['stored']['passed'] else 'fail'}",
+                f"{d['now']['score']:.0f} {'pass' if d['now']['passed'] else 'fail'}",
+                f"{d['now']['score'] - d['stored']['score']:+.0f}",
+                f"{d['stored']['scorer_version']}/{d['stored']['lexicon_version']} -> "
+                f"{d['now']['scorer_version']}/{d['now']['lexicon_version']}",
+            )
+            for d in data
+        ],
+    )
     return 0
 
 

@@ -641,6 +641,31 @@ class TrainingService(ServiceBase):
             snap.session, link, trainee, tuple(rows), tuple(unanswered), result, tuple(overrides), titles
         )
 
+    def rescore(self, session_id: str) -> list[tuple[QuestionScore, ItemScore]]:
+        """Each question's latest stored score beside what today's scorer and lexicon make of
+        the same answer, frozen question and confirmed credit (nothing is stored): how a change
+        of the lexicon or scorer would move a filed record."""
+        scores = self.scores(session_id)
+        snap = self.inspection.snapshot(scores.session.id)
+        limit = None if snap.scenario is None else snap.scenario.seconds_per_question
+        out = []
+        for row in scores.questions:
+            if row.question is None:
+                continue
+            if row.score.not_applicable:
+                again = scoring.not_applicable_score(row.entry.question_id)
+            else:
+                again = scoring.score_answer(
+                    row.question,
+                    row.attempt.text,
+                    lexicon=self.lexicon,
+                    seconds=row.attempt.seconds,
+                    time_limit=None if limit is None else float(limit),
+                    confirmed=row.attempt.confirmed or None,
+                )
+            out.append((row, again))
+        return out
+
     def next_question(self, session_id: str) -> ScriptEntry | None:
         """What the inspector asks next: a probe raised by a weak answer first, then the next
         question not yet answered, then a failed item again ("rewind and retry") until it is

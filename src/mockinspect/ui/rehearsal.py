@@ -419,9 +419,14 @@ class RehearsalScreen(QWidget):
         feedback_layout.addWidget(self.guidance)
         feedback_layout.addStretch(1)
         tips = "".join(f"<li>{html.escape(t)}</li>" for t in TIPS)
+        keys = tr(
+            "Keys: Ctrl+Enter submits, then asks the next question · Alt+N not my area · Alt+A try again · "
+            "Ctrl+G the list · Ctrl+E the answer"
+        )
         self._tips = (
             f"<p><b>{tr('How to answer an inspector')}</b></p><ul>{tips}</ul>"
             f"<p>{tr('When you submit, the key points, your score and what a good answer covers appear here.')}</p>"
+            f"<p style='color:{colours().muted}'>{html.escape(keys)}</p>"
         )
         self.waiting = QLabel(self._tips)
         self.waiting.setObjectName("card")
