@@ -33,7 +33,7 @@ def test_undo_and_redo_a_url_link(qtbot, window, services):
     assert reasons(services, screen.session_id, "evidence") == [None, "undo", "redo"]
 
 
-def test_undo_removing_a_file_link_links_it_again_with_its_first_hash(qtbot, window, services, tmp_path):
+def test_undo_removing_a_file_link_links_it_again_with_its_first_hash(qtbot, window, services, tmp_path, qtmodeltester):
     screen = create_through_wizard(qtbot, window)
     record = tmp_path / "batch record.pdf"
     record.write_bytes(b"%PDF-1.4 first")
@@ -48,6 +48,7 @@ def test_undo_removing_a_file_link_links_it_again_with_its_first_hash(qtbot, win
     again = services.inspection.evidence(screen.session_id)
     assert [(e.path, e.sha256, e.size) for e in again] == [(first.path, first.sha256, first.size)]
     qtbot.waitUntil(lambda: screen.evidence_model.data(screen.evidence_model.index(0, 2)) == "changed", timeout=5000)
+    qtmodeltester.check(screen.evidence_model)
 
 
 def test_undo_a_request_and_its_delivery(qtbot, window, services):
