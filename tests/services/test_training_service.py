@@ -215,3 +215,16 @@ def test_an_audit_session_is_not_scored_and_bad_input_changes_nothing(services, 
     assert services.training.attempts(session.id) == [] and services.inspection.responses(session.id) == []
     with pytest.raises(UserError, match="no scored answer"):
         services.training.set_credit(session.id, "DI-001", {"before-release": 1.0}, reason="x")
+
+
+def test_a_stored_score_that_cannot_be_read_is_one_line(services, catalogue, db_path):
+    import sqlite3
+
+    session = start(services, catalogue)
+    services.training.answer(session.id, "DI-001", WEAK_DI_001, today=DAY)
+    con = sqlite3.connect(db_path)
+    con.execute("UPDATE training_scores SET score = '{\"score\": 1}'")
+    con.commit()
+    con.close()
+    with pytest.raises(UserError, match=r"the stored score of DI-001 \(attempt 1\) cannot be read"):
+        services.training.scores(session.id)

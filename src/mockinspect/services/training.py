@@ -179,6 +179,17 @@ def _schedule_from_data(data: Mapping[str, Any] | None) -> Schedule | None:
     return Schedule.from_json(data) if data else None
 
 
+def stored_score(attempt: ScoredAttempt) -> ItemScore:
+    """The ItemScore an attempt stored; one that cannot be read is a one-line error, not a traceback."""
+    try:
+        return ItemScore.from_json(attempt.score)
+    except ValueError as exc:
+        raise UserError(
+            tr("the stored score of {qid} (attempt {n}) cannot be read: {error}", qid=attempt.question_id,
+               n=attempt.attempt, error=exc)
+        ) from exc  # fmt: skip
+
+
 def _status_for(item: ItemScore) -> ResponseStatus:
     """The inspection status the saved answer gets from its score."""
     if item.not_applicable:
@@ -546,7 +557,7 @@ class TrainingService(ServiceBase):
         target = attempts[-1] if attempt is None else next((a for a in attempts if a.attempt == attempt), None)
         if target is None:
             raise UserError(tr("question {qid} has no attempt {n}", qid=question_id, n=attempt))
-        current = ItemScore.from_json(target.score)
+        current = stored_score(target)
         suggested = {k.key_point_id: k.credit for k in current.key_points}
         known = [k.id for k in frozen.key_points]
         given = {}
@@ -633,7 +644,7 @@ class TrainingService(ServiceBase):
             if got is None:
                 unanswered.append(e)
                 continue
-            rows.append(QuestionScore(e, snap.question(e), ItemScore.from_json(got.score), got, counts[e.question_id]))
+            rows.append(QuestionScore(e, snap.question(e), stored_score(got), got, counts[e.question_id]))
         items = {q.entry.question_id: q.score for q in rows}
         areas = {q.entry.question_id: q.entry.area for q in rows}
         result = scoring.session_result(items, areas)
@@ -688,7 +699,7 @@ class TrainingService(ServiceBase):
             last = latest.get(e.question_id)
             if last is None or last.attempt >= MAX_ATTEMPTS:
                 continue
-            if scoring.needs_retry(ItemScore.from_json(last.score)):
+            if scoring.needs_retry(stored_score(last)):
                 return e
         return None
 
@@ -729,7 +740,7 @@ class TrainingService(ServiceBase):
         latest: dict[tuple[str, str], ScoredAttempt] = {}
         for a in found:
             latest[(a.session_id, a.question_id)] = a
-        return [(a, ItemScore.from_json(a.score)) for a in latest.values()]
+        return [(a, stored_score(a)) for a in latest.values()]
 
     def weakest_areas(self, trainee: str | int, *, limit: int | None = None) -> list[AreaStanding]:
         """The trainee's areas from weakest (lowest mean S) to strongest."""
