@@ -26,6 +26,8 @@ from PySide6.QtGui import (
     QDesktopServices,
     QDragEnterEvent,
     QDropEvent,
+    QFont,
+    QFontMetrics,
     QKeySequence,
     QShortcut,
     QStandardItem,
@@ -45,6 +47,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QSplitter,
     QTableView,
     QTabWidget,
@@ -304,6 +307,43 @@ class EditFinding(QUndoCommand):
             self.screen.services.inspection.edit_finding(f.id, before, reason=tr("undo"), origin=self.screen)
 
 
+class HeaderLabel(QLabel):
+    """The session's site in bold, then scenario, inspector and mode, elided to the room there
+    is (the whole line in the tooltip) so a long title never widens or clips the window."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.site = ""
+        self.rest = ""
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setMinimumWidth(120)
+
+    def set_parts(self, site: str, rest: list[str]) -> None:
+        self.site, self.rest = site, "  ·  ".join(p for p in rest if p)
+        self.setToolTip(f"{site}  ·  {self.rest}")
+        self.setAccessibleName(self.toolTip())
+        self._fit()
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        bold = QFont(self.font())
+        bold.setBold(True)
+        site_width = QFontMetrics(bold).horizontalAdvance(self.site + "  ·  ")
+        room = max(0, self.width() - site_width - 8)
+        rest = self.fontMetrics().elidedText(self.rest, Qt.TextElideMode.ElideRight, room)
+        tail = f"&nbsp;&nbsp;·&nbsp;&nbsp;{html.escape(rest)}" if rest else ""
+        text = f"<b>{html.escape(self.site)}</b>{tail}"
+        if text != self.text():
+            self.setText(text)
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        return QSize(min(hint.width(), 640), hint.height())
+
+
 class EvidenceDrop(QLabel):
     """A drop target for files.
 
@@ -378,7 +418,7 @@ class InterviewScreen(QWidget):
 
     def _build(self) -> None:
         s = self.snap.session
-        self.header = QLabel()
+        self.header = HeaderLabel()
         self.header.setObjectName("header")
         self.progress = QLabel()
         self.progress.setObjectName("muted")
@@ -400,8 +440,7 @@ class InterviewScreen(QWidget):
         back.clicked.connect(self.close_screen)
         top = QHBoxLayout()
         top.addWidget(back)
-        top.addWidget(self.header)
-        top.addStretch(1)
+        top.addWidget(self.header, 1)
         top.addWidget(self.progress)
         top.addSpacing(12)
         top.addWidget(self.jump)
@@ -526,7 +565,7 @@ class InterviewScreen(QWidget):
         self.findings.raise_requested.connect(self.raise_finding)
         self.findings.edit_requested.connect(self.edit_finding)
         self.side.addTab(self.findings, icon("finding"), tr("Findings"))
-        self.side.addTab(self._build_history(), tr("History"))
+        self.side.addTab(self._build_history(), icon("history"), tr("History"))
 
         self.splitter = QSplitter()
         self.splitter.setObjectName("interviewSplitter")
@@ -559,10 +598,8 @@ class InterviewScreen(QWidget):
         shortcut("Ctrl+4", lambda: self.side.setCurrentIndex(3))
         shortcut("Ctrl+E", lambda: self.answer.setFocus())
         shortcut("Ctrl+G", lambda: self.tree.setFocus())
-        self.header.setText(
-            f"<b>{html.escape(s.site)}</b> &nbsp;·&nbsp; {html.escape(s.scenario_title)}"
-            f" &nbsp;·&nbsp; {html.escape(self.snap.scenario.persona_title if self.snap.scenario else s.persona)}"
-            f" &nbsp;·&nbsp; {s.mode.value}"
+        self.header.set_parts(
+            s.site, [s.scenario_title, self.snap.scenario.persona_title if self.snap.scenario else s.persona, s.mode.value]
         )
 
     def _build_evidence(self) -> QWidget:
@@ -616,7 +653,7 @@ class InterviewScreen(QWidget):
                 Column(tr("When"), lambda t: datetime.fromisoformat(t.at).astimezone().strftime("%d %b %H:%M:%S")),
                 Column(tr("Who"), lambda t: t.who),
                 Column(tr("Change"), history_change, tooltip=lambda t: f"{t.old_value or ''} → {t.new_value or ''}"),
-                Column(tr("Reason"), lambda t: t.reason or ""),
+                Column(tr("Reason"), lambda t: t.reason or "", tooltip=lambda t: t.reason),
             ],
             self,
         )
@@ -628,6 +665,8 @@ class InterviewScreen(QWidget):
         header = self.history_table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)  # the change gets the room; a reason is in its tooltip
+        header.resizeSection(3, 120)
         page = QWidget()
         layout = QVBoxLayout(page)
         note = QLabel(tr("Every recorded change to this answer, from the audit trail (drafts are not recorded)."))

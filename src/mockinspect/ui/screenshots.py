@@ -36,14 +36,17 @@ def main(out: Path) -> int:
     out.mkdir(parents=True, exist_ok=True)
     catalogue = BankService().catalogue()
     services = Services.open(Path(os.environ["MOCKINSPECT_DB"]), user_name="Dr. Anna Weber")
-    scenario = catalogue.scenario(sorted(catalogue.scenarios)[0])
+    # the demo answers are about data integrity: the EU self-training drill asks those questions
+    scenario = catalogue.scenario("eu-atmp-self-training" if "eu-atmp-self-training" in catalogue.scenarios else sorted(catalogue.scenarios)[0])
     inspection = services.inspection
     older = inspection.create_session(scenario, catalogue.banks_for(scenario), site="Nordlicht Biologics, Building C", lead="Dr. Anna Weber")
     for entry in inspection.script(older.id)[:6]:
         inspection.record_response(older.id, entry.question_id, ResponsePatch(status=ResponseStatus.COMPLIANT, text="Shown and explained."))
     inspection.finish_session(older.id)
+    # the deficient demo answer is about the qPCR printout question (DI-004): always ask it third
+    shown = scenario.model_copy(update={"draw": scenario.draw.model_copy(update={"include": ["DI-008", "DI-001", "DI-004"]})})
     session = inspection.create_session(
-        scenario, catalogue.banks_for(scenario), site="Helix Cell Therapies, Plant 2", address="Am Klopferspitz 19, Martinsried",
+        shown, catalogue.banks_for(scenario), site="Helix Cell Therapies, Plant 2", address="Am Klopferspitz 19, Martinsried",
         lead="Dr. Anna Weber", participants=[Participant("Jonas Brandt", "Head of QA", "Helix")],
     )
     script = inspection.script(session.id)
