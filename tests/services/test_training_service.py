@@ -139,7 +139,7 @@ def test_an_override_is_audited_and_the_schedule_is_redone_from_the_same_start(s
     }
     (entry,) = services.training.schedule("Jonas Brandt")
     assert entry.last_quality == row.score.quality  # redone from the same start, not advanced twice
-    expected = scoring.schedule_next(None, row.score.quality, entry.reviewed_at.date(), date(2027, 6, 1))
+    expected = scoring.schedule_next(None, row.score.quality, DAY, date(2027, 6, 1))  # the day answer() was given
     assert (entry.ease, entry.interval_days, entry.repetitions, entry.due) == (
         expected.ease,
         expected.interval_days,
@@ -228,3 +228,25 @@ def test_a_stored_score_that_cannot_be_read_is_one_line(services, catalogue, db_
     con.close()
     with pytest.raises(UserError, match=r"the stored score of DI-001 \(attempt 1\) cannot be read"):
         services.training.scores(session.id)
+
+
+def test_an_override_redoes_the_review_on_the_day_it_was_made_for(services, catalogue, available):
+    session = start(services, catalogue, inspection_date=date(2027, 6, 1))
+    later = date(2027, 1, 11)  # not today's date: the review was made for this day
+    result = services.training.answer(session.id, "DI-001", WEAK_DI_001, available=available, today=later)
+    assert result.schedule is not None and result.schedule.due == later + timedelta(days=1)
+    services.training.set_credit(session.id, "DI-001", {"documented-evidence": 1.0}, reason="shown the record")
+    (entry,) = [s for s in services.training.schedule("Jonas Brandt") if s.question_id == "DI-001"]
+    assert entry.due - timedelta(days=entry.interval_days) == later
+
+
+def test_a_drill_with_questions_still_open_is_incomplete_not_competent(services, catalogue, available):
+    session = start(services, catalogue)
+    services.training.answer(session.id, "DI-001", MODEL_DI_001, available=available, today=DAY)
+    scores = services.training.scores(session.id)
+    assert scores.result.competent and scores.unanswered  # the one answer passes, three questions are open
+    assert scores.outcome == "incomplete"
+    assert scores_json(scores)["result"] == "incomplete"
+    assert services.training.history("Jonas Brandt")[0].result == "incomplete"
+    empty = services.training.scores(start(services, catalogue).id)
+    assert empty.outcome == "not-assessed"

@@ -226,7 +226,7 @@ def print_scores(scores: TrainingScores) -> None:
             (tr("Mean score"), f"{r.mean_score:.0f}/100"),
             (tr("Pass rate"), f"{r.pass_rate:.0%}"),
             (tr("Critical flags"), r.critical),
-            (tr("Result"), r.result),
+            (tr("Result"), scores.outcome),
         ]
     )
     for reason in r.reasons:

@@ -20,7 +20,7 @@ import json
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from typing import Any
 
@@ -113,6 +113,17 @@ class TrainingScores:
     def question(self, question_id: str) -> QuestionScore | None:
         return next((q for q in self.questions if q.entry.question_id == question_id), None)
 
+    @property
+    def outcome(self) -> str:
+        """The session's result as the training record states it: "not-assessed" before any
+        scored answer, "incomplete" while questions are open and the answers so far would pass
+        (competence is shown by every question, answered or N/A), else the result."""
+        if not self.result.items:
+            return "not-assessed"
+        if self.unanswered and self.result.competent:
+            return "incomplete"
+        return self.result.result
+
 
 @dataclass(frozen=True)
 class DueItem:
@@ -154,7 +165,7 @@ class SessionHistory:
     questions: int
     mean_score: float | None
     pass_rate: float | None
-    result: str | None  # "competent" / "further-practice"; None before any answer
+    result: str | None  # TrainingScores.outcome: competent, further-practice, incomplete; None before any answer
 
 
 @dataclass(frozen=True)
@@ -595,7 +606,9 @@ class TrainingService(ServiceBase):
             stored = self._stored_schedule(link.trainee_id, question_id)
             if stored is not None and stored.session_id == sid:  # this review moved it: redo it from the same start
                 previous = _schedule_from_data(stored.previous)
-                again = scoring.schedule_next(previous, item.quality, stored.reviewed_at.date(), link.inspection_date)
+                # the day that review was made for (``answer(today=...)``), not the wall clock: due = day + interval
+                day = stored.due - timedelta(days=stored.interval_days)
+                again = scoring.schedule_next(previous, item.quality, day, link.inspection_date)
                 schedule_row = self._schedule_row(link, question_id, again, previous, sid)
         with user_errors():
             updated, _made = self.training.override_score(
@@ -728,7 +741,7 @@ class TrainingService(ServiceBase):
                     questions=answered + len(scores.unanswered),
                     mean_score=scores.result.mean_score if answered else None,
                     pass_rate=scores.result.pass_rate if answered else None,
-                    result=scores.result.result if answered else None,
+                    result=scores.outcome if answered else None,
                 )
             )
         return sorted(out, key=lambda h: h.started_at, reverse=True)
@@ -899,7 +912,7 @@ def scores_json(scores: TrainingScores) -> dict[str, Any]:
             "pass_rate": r.pass_rate,
             "critical": r.critical,
         },
-        "result": r.result,
+        "result": scores.outcome,
         "reasons": list(r.reasons),
         "overrides": [
             {

@@ -264,6 +264,8 @@ class ProgressView(QWidget):
             return tr("not started")
         if not h.finished:
             return tr("in progress")
+        if h.result == "incomplete":
+            return tr("incomplete")
         return tr("competent") if h.result == "competent" else tr("further practice")
 
     @staticmethod
