@@ -128,6 +128,21 @@ class NewSessionDialog(QDialog):
             f"<b>{tr('Questions')}:</b> {count} &nbsp; <b>{tr('Days')}:</b> {days}</p>"
             f"<p><b>{tr('Areas')}:</b> {html.escape(areas)}</p>"
         )
+        self._fit_about()
+
+    def _fit_about(self) -> None:
+        """The scenario card as tall as its text at its width (a wrapped label asks for more)."""
+        width = self.about.width()
+        if width > 50:
+            self.about.setFixedHeight(self.about.heightForWidth(width))
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        self._fit_about()
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        self._fit_about()
 
     def create_session(self) -> None:
         seed_text = self.seed.text().strip()
