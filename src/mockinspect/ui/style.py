@@ -9,9 +9,9 @@ tints, muted text), so nothing is hard-wired for one theme.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
@@ -79,8 +79,7 @@ def text_on(background: str | QColor) -> str:
     return "#111418" if contrast(background, "#111418") >= contrast(background, "#ffffff") else "#ffffff"
 
 
-@dataclass(frozen=True)
-class Colours:
+class Colours(NamedTuple):
     """The colours of the theme in use (what views paint themselves)."""
 
     dark: bool
@@ -218,43 +217,34 @@ QLineEdit:focus, QPlainTextEdit:focus, QTreeView:focus, QTableView:focus, QTextB
 """
 
 
-class _SchemeFollower(QObject):
-    """Re-applies the ``system`` theme when the operating system switches light and dark."""
-
-    def __init__(self, app: QApplication) -> None:
-        super().__init__(app)
-        self.theme = "system"
-        hints = QGuiApplication.styleHints()
-        if hasattr(hints, "colorSchemeChanged"):
-            hints.colorSchemeChanged.connect(self._changed)
-
-    def _changed(self, *_args: object) -> None:
-        if self.theme == "system":
-            apply_style("system", force=True)
+_following = {"theme": "system", "connected": False}
 
 
-_follower: _SchemeFollower | None = None
+def _scheme_changed(*_args: object) -> None:
+    """The operating system switched light and dark: follow it if the preference is ``system``."""
+    if _following["theme"] == "system":
+        apply_style("system", force=True)
 
 
 def apply_style(theme: str = "system", *, force: bool = False) -> bool:
     """Set Fusion, the palette and the style sheet for ``theme``; True if it is dark."""
-    global _follower
     app = QApplication.instance()
     if not isinstance(app, QApplication):
         return False
+    _following["theme"] = theme
+    if not _following["connected"]:
+        hints = QGuiApplication.styleHints()
+        if hasattr(hints, "colorSchemeChanged"):
+            hints.colorSchemeChanged.connect(_scheme_changed)
+        _following["connected"] = True
     dark = _is_dark(theme)
     if not force and app.property("mockinspect_theme") == ("dark" if dark else "light"):
-        if _follower is not None:
-            _follower.theme = theme
         return dark
     app.setStyle("Fusion")
     app.setPalette(_palette(DARK if dark else LIGHT))
     size = app.font().pointSizeF()
     app.setStyleSheet(sheet(colours(app), size if size > 0 else 10.0))
     app.setProperty("mockinspect_theme", "dark" if dark else "light")
-    if _follower is None:
-        _follower = _SchemeFollower(app)
-    _follower.theme = theme
     from mockinspect.ui.common import icon
 
     icon.cache_clear()
