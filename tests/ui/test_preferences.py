@@ -144,3 +144,29 @@ def test_paper_follows_the_region_when_automatic():
     assert paper_for("auto", QLocale(QLocale.Language.English, QLocale.Country.UnitedStates)) == "letter"
     assert paper_for("auto", QLocale(QLocale.Language.German, QLocale.Country.Germany)) == "a4"
     assert paper_for("a4", QLocale(QLocale.Language.English, QLocale.Country.UnitedStates)) == "a4"
+
+
+def test_export_uses_the_logo_and_paper_chosen(qtbot, window, tmp_path, monkeypatch):
+    from pypdf import PdfReader
+
+    from tests.ui.test_window import create_through_wizard
+
+    logo = png(tmp_path / "logo.png", (300, 90))
+
+    def fill(dialog):
+        dialog.company.setText("Quality Partners GmbH")
+        dialog.logo.setText(str(logo))
+        dialog.paper.setCurrentIndex(dialog.paper.findData("letter"))
+        dialog.save()
+        return True
+
+    create_through_wizard(qtbot, window)
+    open_preferences(qtbot, window, fill)
+    target = tmp_path / "report.pdf"
+    monkeypatch.setattr(MainWindow, "ask_save_path", staticmethod(lambda *_a: str(target)))
+    with qtbot.waitSignal(window.report_exported, timeout=30000):
+        window.export_pdf()
+    cover = PdfReader(str(target)).pages[0]
+    assert (round(float(cover.mediabox.width)), round(float(cover.mediabox.height))) == (612, 792)
+    assert len(cover.images) == 1
+    assert "QUALITY PARTNERS GMBH" in cover.extract_text().upper()

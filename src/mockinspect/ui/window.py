@@ -334,10 +334,13 @@ class MainWindow(QMainWindow):
         from mockinspect.services.report import ReportService, write_pdf
         from mockinspect.ui.preferences import paper_for
 
-        company = str(getattr(self.settings, "company_name", "") or "")
         paper = paper_for(self.settings.paper_size)
         with guarded(self):
-            model = ReportService(self.services.inspection, company=company).build(screen.session_id)
+            reports = ReportService(
+                self.services.inspection, company=self.settings.company_name, logo=self.settings.company_logo
+            )
+            model = reports.build(screen.session_id)
+            self.export_warnings = list(reports.warnings)  # e.g. a logo that is no longer an image
             self.statusBar().showMessage(tr("Writing the report…"))
             path = Path(target)
             run_op(
@@ -346,7 +349,8 @@ class MainWindow(QMainWindow):
             )
 
     def _exported(self, path: Path) -> None:
-        self.statusBar().showMessage(tr("Report written: {path}", path=path), 10000)
+        note = "".join(f" ({w})" for w in getattr(self, "export_warnings", []))
+        self.statusBar().showMessage(tr("Report written: {path}", path=path) + note, 10000)
         self.report_exported.emit(str(path))
 
     def _export_failed(self, exc: BaseException) -> None:
