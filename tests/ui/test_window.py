@@ -311,3 +311,19 @@ def test_export_the_pdf_report_off_the_gui_thread(qtbot, window, tmp_path, monke
     with qtbot.waitSignal(window.report_exported, timeout=30000):
         qtbot.keyClick(screen.answer, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
     assert target.read_bytes().startswith(b"%PDF")
+
+
+def test_typing_without_a_pause_is_still_saved_within_the_delay(qtbot, window, services):
+    from PySide6.QtCore import QTimer
+
+    screen = create_through_wizard(qtbot, window)  # the fixture's draft delay is 0.2 s
+    keys = QTimer(interval=40)  # 25 keys a second, never a pause as long as the delay
+    keys.timeout.connect(lambda: screen.answer.insertPlainText("x"))
+    keys.start()
+    try:
+        with qtbot.waitSignal(screen.draft_saved, timeout=1000):
+            pass
+        assert keys.isActive()  # saved while the typing goes on
+        assert services.inspection.drafts(screen.session_id)[0].text.startswith("x")
+    finally:
+        keys.stop()
