@@ -1089,6 +1089,22 @@ class InterviewScreen(QWidget):
         with guarded(self):
             self.findings.show_summary(self.services.inspection.summary(self.session_id))
 
+    def refresh_parts(self, *parts: str) -> None:
+        """Read again only what one of this screen's own changes touched ("evidence", "requests",
+        "findings"), not the whole session: in a 500-question session that is a few ms, not ~50."""
+        inspection = self.services.inspection
+        with guarded(self):
+            if "evidence" in parts:
+                self.snap = replace(self.snap, evidence=tuple(inspection.evidence(self.session_id)))
+                self.refresh_evidence()
+            if "requests" in parts:
+                self.snap = replace(self.snap, requests=tuple(inspection.document_requests(self.session_id)))
+                self.request_model.set_rows(sorted(self.snap.requests, key=lambda r: r.requested_at, reverse=True))
+            if "findings" in parts:
+                summary = inspection.summary(self.session_id)
+                self.snap = replace(self.snap, findings=tuple(summary.findings))
+                self.findings.show_summary(summary)
+
     def on_changes(self, changes: Any) -> None:
         """The app-wide signal: refresh when another view (or the CLI in this process) changed the session."""
         if changes.origin is self or self.session_id not in changes.session_ids:
@@ -1154,14 +1170,14 @@ class InterviewScreen(QWidget):
         qid = self.current.question_id
         if qid not in self.snap.responses:
             try:
-                self.services.inspection.record_response(
+                response = self.services.inspection.record_response(
                     self.session_id, qid, ResponsePatch(text=self.answer.toPlainText() or None), origin=self
                 )
             except UserError as exc:
                 show_error(self, str(exc))
                 return None
             self._dirty.discard(qid)
-            self.reload()
+            self._fold_response(response)
         return qid
 
     def attach_files(self, paths: list[str]) -> None:
@@ -1184,7 +1200,7 @@ class InterviewScreen(QWidget):
         self.undo_stack.push(command)
         if command.link_id is None:
             return
-        self.reload()
+        self.refresh_parts("evidence")
         self.check_evidence()
         self.saved.setText(tr("Evidence linked"))
         self.evidence_attached.emit(command.link_id)
@@ -1216,7 +1232,7 @@ class InterviewScreen(QWidget):
         link = self._selected_evidence()
         if link is not None:
             self.undo_stack.push(DetachEvidence(self, link, self.current.question_id if self.current else None))
-            self.reload()
+            self.refresh_parts("evidence")
 
     def _open_evidence(self, index: Any) -> None:
         link = self.evidence_model.row_object(index.row())
@@ -1278,7 +1294,7 @@ class InterviewScreen(QWidget):
     def _request(self, description: str, due_minutes: int | None) -> None:
         qid = self.current.question_id if self.current else None
         self.undo_stack.push(AddRequest(self, description, qid, due_minutes))
-        self.reload()
+        self.refresh_parts("requests")
         self.side.setCurrentIndex(1)
 
     def mark_request(self, status: DocumentRequestStatus) -> None:
@@ -1287,7 +1303,7 @@ class InterviewScreen(QWidget):
             return
         patch = RequestPatch(status=status, delivered_at=datetime.now(UTC) if status is not DocumentRequestStatus.NOT_PROVIDED else None)
         self.undo_stack.push(UpdateRequest(self, request, patch))
-        self.reload()
+        self.refresh_parts("requests")
 
     @staticmethod
     def _overdue(r: DocumentRequest) -> bool:
@@ -1327,7 +1343,7 @@ class InterviewScreen(QWidget):
         )
         if self.exec_dialog(dialog):
             self.undo_stack.push(RaiseFinding(self, dialog.values(), (qid,)))
-            self.reload()
+            self.refresh_parts("findings")
             self.side.setCurrentIndex(2)
 
     def edit_finding(self, finding: Finding) -> None:
@@ -1342,7 +1358,7 @@ class InterviewScreen(QWidget):
         )
         if self.exec_dialog(dialog):
             self.undo_stack.push(EditFinding(self, finding, dialog.values()))
-            self.reload()
+            self.refresh_parts("findings")
 
     exec_dialog_hook: Any = None
 
