@@ -49,6 +49,7 @@ def window(qtbot, services, asked, monkeypatch):
     win.close()
     win.deleteLater()
     QThreadPool.globalInstance().waitForDone(5000)
+    gc.unfreeze()  # the window set its objects aside (settle_garbage): free them with the rest
     gc.collect()  # the window turned automatic collection off (see collect_garbage_on_gui_thread)
     gc.enable()
 

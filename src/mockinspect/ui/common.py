@@ -208,6 +208,12 @@ def settle_garbage() -> None:
     gc.freeze()
 
 
+def unfreeze_garbage() -> None:
+    """Give the objects ``settle_garbage`` set aside back to the collector (a screen closed: its
+    cycles can be freed); the next ``settle_garbage`` collects and sets aside again."""
+    gc.unfreeze()
+
+
 # Stroke colours of the icons that are too dark on a dark background, and their dark-theme
 # replacements (the filled status circles keep their colour: white marks on them read on both).
 DARK_ICON_COLOURS = {"#4a5563": "#c3cbd6", "#6b5fb5": "#a99ff0", "#3b6ea8": "#6fa3e0", "#b3261e": "#e5675d"}

@@ -7,7 +7,7 @@ import html
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QInputDialog, QLabel, QMainWindow, QStackedWidget, QWidget
 
@@ -23,6 +23,7 @@ from mockinspect.ui.common import (
     settle_garbage,
     show_error,
     tr,
+    unfreeze_garbage,
 )
 from mockinspect.ui.style import apply_style
 
@@ -270,12 +271,14 @@ class MainWindow(QMainWindow):
         self.stack.removeWidget(screen)
         screen.deleteLater()
         self.interview = None
+        unfreeze_garbage()  # the closed screen's objects were set aside: let the next collection free them
 
     def show_start(self) -> None:
         self.close_interview()
         self.stack.setCurrentWidget(self.start)
         self.setWindowTitle("mockinspect")
         self.start.refresh()
+        QTimer.singleShot(0, settle_garbage)  # after the closed screen is deleted
 
     def _on_signals_session_changed(self, changes: Any) -> None:
         if self.interview is not None:
