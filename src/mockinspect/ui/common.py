@@ -8,6 +8,7 @@ Signals (``AppSignals``):
 from __future__ import annotations
 
 import gc
+import itertools
 import logging
 import traceback
 from collections.abc import Callable, Iterator
@@ -131,15 +132,20 @@ class _Op(QRunnable):
         self.signals = signals
 
     def run(self) -> None:
+        signals, op = self.signals, self.op
+        # PySide keeps a started QRunnable's wrapper alive: let go of the op (and through the
+        # signals' connections, the view that asked) so a closed window can be freed
+        self.op = self.signals = None  # type: ignore[assignment]
         try:
-            result = self.op()
+            result = op()
         except BaseException as exc:  # reported on the GUI thread
-            self.signals.failed.emit(exc)
+            signals.failed.emit(exc)
         else:
-            self.signals.succeeded.emit(result)
+            signals.succeeded.emit(result)
 
 
-_live: set[_Signals] = set()
+_live: dict[int, _Signals] = {}
+_next_key = itertools.count()
 
 
 def run_op(
@@ -150,20 +156,25 @@ def run_op(
     parent: QWidget | None = None,
 ) -> None:
     """Run ``op`` on the thread pool (immutable inputs, never a database write) and call
-    ``success`` or ``failure`` back on the GUI thread (Anki's CollectionOp)."""
+    ``success`` or ``failure`` back on the GUI thread (Anki's CollectionOp).
+
+    The callbacks never refer to the signals object they are connected to (only to its key):
+    such a cycle runs through Qt's connection and the garbage collector cannot see it, so
+    every view that ever ran an op would stay in memory."""
     signals = _Signals()
-    _live.add(signals)
+    key = next(_next_key)
+    _live[key] = signals
 
     def gone() -> bool:  # the view that asked was closed meanwhile: drop the result
         return parent is not None and not shiboken6.isValid(parent)
 
     def done(result: Any) -> None:
-        _live.discard(signals)
+        _live.pop(key, None)
         if not gone():
             success(result)
 
     def failed(exc: BaseException) -> None:
-        _live.discard(signals)
+        _live.pop(key, None)
         if gone():
             return
         if failure is not None:
