@@ -389,7 +389,7 @@ class MainWindow(QMainWindow):
                     rows.append((group, keys, action.text().replace("&", "").rstrip("…")))
         interview = tr("In the interview")
         rows += [
-            (interview, "Alt+Right / Alt+Left", tr("Next / previous question (also Ctrl+Return / Ctrl+Shift+Return)")),
+            (interview, "Alt+Right / Alt+Left", tr("Next / previous question")),
             (interview, "Alt+C, O, D, N, R", tr("Compliant, observation, deficient, N/A, deferred")),
             (interview, "C O D N R", tr("The same, with the agenda focused")),
             (interview, "Ctrl+E / Ctrl+G", tr("Focus the answer / the agenda")),
