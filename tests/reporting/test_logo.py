@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from pypdf import PdfReader
 from PIL import Image
+from pypdf import PdfReader
 
 from mockinspect.resources import resource
 from mockinspect.services.report import ReportService
