@@ -32,6 +32,11 @@ def user_config_dir() -> Path:
     return _dir("MOCKINSPECT_CONFIG_DIR", platformdirs.user_config_dir(APP_NAME, appauthor=False))
 
 
+def user_log_dir() -> Path:
+    """Error logs of the window and the command line, in one place (Help > About shows it)."""
+    return user_data_dir() / "logs"
+
+
 def user_bank_dir() -> Path:
     """Where a user keeps banks and scenarios of their own (``banks/`` and ``scenarios/`` inside)."""
     return user_data_dir() / "question_banks"

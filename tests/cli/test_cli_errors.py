@@ -229,18 +229,18 @@ def test_an_unexpected_error_is_one_line_exit_2_and_a_log(cli, monkeypatch, isol
     assert run.out == "" and len(run.err.splitlines()) == 1
     line = run.error
     assert line.startswith("mockinspect: unexpected error: boom \\x1b[31m (details in ")
-    logs = list((isolated_user_dirs / "cache" / "logs").iterdir())
+    logs = list((isolated_user_dirs / "data" / "logs").iterdir())  # beside the window's log
     assert len(logs) == 1 and str(logs[0]) in line
     detail = logs[0].read_text(encoding="utf-8")
     assert "Traceback" in detail and "RuntimeError: boom" in detail and "def broken" not in line
 
 
 def test_an_unexpected_error_without_a_log_folder_is_still_one_line(cli, monkeypatch, tmp_path, empty_db):
+    from mockinspect.paths import user_log_dir
     from mockinspect.services.inspection import InspectionService
 
-    blocker = tmp_path / "not-a-folder"
-    blocker.write_text("x")
-    monkeypatch.setenv("MOCKINSPECT_CACHE_DIR", str(blocker))
+    user_log_dir().parent.mkdir(parents=True, exist_ok=True)
+    user_log_dir().write_text("x")  # a file where the log folder should be
     monkeypatch.setattr(InspectionService, "sessions", lambda self: 1 / 0)
     run = cli("session", "list", code=2)
     assert run.err.splitlines() == ["mockinspect: unexpected error: division by zero"]

@@ -159,12 +159,12 @@ def _internal_error(exc: BaseException) -> int:
     import traceback
     from datetime import UTC, datetime
 
-    from mockinspect.paths import user_cache_dir
+    from mockinspect.paths import user_log_dir
 
     detail = "".join(traceback.format_exception(exc))
     where = ""
     try:
-        logs = user_cache_dir() / "logs"
+        logs = user_log_dir()
         logs.mkdir(parents=True, exist_ok=True)
         log = logs / f"error-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S%fZ')}.log"
         log.write_text(detail, encoding="utf-8")

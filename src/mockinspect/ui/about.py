@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QWidget
 
 from mockinspect import __version__
 from mockinspect.i18n import tr
-from mockinspect.paths import user_config_dir, user_data_dir
+from mockinspect.paths import user_config_dir, user_data_dir, user_log_dir
 from mockinspect.ui.common import ask
 
 
@@ -28,7 +28,8 @@ def about_rows(db_path: Path | None) -> list[tuple[str, str]]:
     if db_path is not None:
         rows.append((tr("Database"), str(db_path)))
     rows += [
-        (tr("Data, backups and logs"), str(user_data_dir())),
+        (tr("Data and backups"), str(user_data_dir())),
+        (tr("Error logs"), str(user_log_dir())),
         (tr("Settings"), str(user_config_dir())),
         (tr("Fonts in reports"), tr("Noto Sans (OFL), IPAGothic (IPA Font License), NanumGothic (OFL), Symbola; licences in resources/fonts")),
     ]

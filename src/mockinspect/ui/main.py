@@ -27,10 +27,10 @@ NO_DISPLAY = (
 def log_to_file() -> Path:
     """Write the window's log (errors with their tracebacks) to ``logs/mockinspect-ui.log`` in the
     user data folder (platformdirs; Help > About shows it); once per process."""
-    from mockinspect.paths import user_data_dir
+    from mockinspect.paths import user_log_dir
     from mockinspect.ui import common
 
-    folder = user_data_dir() / "logs"
+    folder = user_log_dir()
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "mockinspect-ui.log"
     logger = logging.getLogger("mockinspect")
