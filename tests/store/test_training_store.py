@@ -1,5 +1,5 @@
-"""Training records in the store: migration 0005 on a database with data, and the training
-repository's writes, each kept in the audit trail (which still verifies)."""
+"""Training records in the store: migrations 0005 and 0006 on a database with data, and the
+training repository's writes, each kept in the audit trail (which still verifies)."""
 
 from __future__ import annotations
 
@@ -57,19 +57,95 @@ def test_upgrade_from_0004_keeps_every_row_and_the_trail(tmp_path):
     before = _dump(path)
     assert before["responses"] and before["findings"] and before["audit_trail"]
 
-    with Database(path) as db:  # opening upgrades to 0005
+    with Database(path) as db:  # opening upgrades to the head
         assert TrainingRepository(db).trainees() == []
 
     assert set(NEW_TABLES) <= _tables(path)
     assert _dump(path) == before
     con = sqlite3.connect(path)
-    assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [("0005",)]
+    assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [(migrate.HEAD_REVISION,)]
     assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     con.close()
     assert len(list((tmp_path / "backups").glob("old-*-rev0004.db"))) == 1
     with TrailService.open(path, user_name="Ann") as trail:
         assert trail.verify().problem is None
         assert trail.verify(sid).problem is None
+
+
+def _rows(path, table):
+    con = sqlite3.connect(path)
+    con.row_factory = sqlite3.Row
+    rows = [dict(r) for r in con.execute(f"SELECT * FROM {table} ORDER BY 1")]
+    con.close()
+    return rows
+
+
+def test_upgrade_from_0005_keeps_training_records_and_the_trail(tmp_path):
+    path = tmp_path / "t5.db"
+    sid = new_session(path)
+    with Database(path) as db:
+        repo = TrainingRepository(db)
+        ann = repo.add_trainee({"name": "Ann Ö", "employee_id": "E-1"}, who="lead")
+        repo.link_session(sid, ann.id, {"inspection_date": date(2027, 3, 1), "assessor": "Bo"}, who="lead")
+        repo.add_score(
+            sid, "Q-1-001", {"text": "We review it.", "score": {"score": 40.0}, "scorer_version": "1.0.0",
+                             "lexicon_version": "1.1.0"}, who="Ann",
+        )  # fmt: skip
+    _downgrade(path, "0005")
+    assert "self_rating" not in _rows(path, "training_scores")[0]
+    before = {t: _rows(path, t) for t in ("trainees", "training_sessions", "training_scores", "audit_trail")}
+
+    with Database(path) as db:  # opening upgrades 0005 -> head
+        repo = TrainingRepository(db)
+        link = repo.training_link(sid)
+        assert link is not None and link.trainer_rating is None and link.silence_seconds is None
+        assert [a.self_rating for a in repo.scores(sid)] == [None]
+        assert repo.scores(sid)[0].scorer_version == "1.0.0"  # a stored score keeps its own version
+
+    after = {t: _rows(path, t) for t in before}
+    new_columns = {"self_rating", "silence_seconds", "trainer_rating", "trainer_comment", "rated_by", "rated_at"}
+    for table, rows in before.items():
+        assert [{k: v for k, v in r.items() if k not in new_columns} for r in after[table]] == rows
+    assert after["training_scores"][0]["self_rating"] is None
+    assert len(list((tmp_path / "backups").glob("t5-*-rev0005.db"))) == 1
+    with TrailService.open(path, user_name="Ann") as trail:
+        assert trail.verify().problem is None
+    con = sqlite3.connect(path)  # the new columns refuse what the app never writes
+    with pytest.raises(sqlite3.IntegrityError):
+        con.execute("UPDATE training_scores SET self_rating = 6")
+    with pytest.raises(sqlite3.IntegrityError):
+        con.execute("UPDATE training_sessions SET trainer_rating = 0")
+    con.close()
+
+
+def test_ratings_and_silence_are_audited(tmp_path):
+    path = tmp_path / "r.db"
+    sid = new_session(path)
+    with Database(path) as db:
+        repo = TrainingRepository(db)
+        ann = repo.add_trainee({"name": "Ann"}, who="lead")
+        repo.link_session(sid, ann.id, {"silence_seconds": 7}, who="lead")
+        scored = repo.add_score(
+            sid, "Q-1-001", {"text": "x", "score": {}, "scorer_version": "1", "lexicon_version": "1", "self_rating": 4},
+            who="Ann",
+        )  # fmt: skip
+        assert scored.self_rating == 4 and repo.scores(sid)[0].self_rating == 4
+        rated = repo.update_link(sid, {"trainer_rating": 3, "trainer_comment": "Calm; vague on records."}, who="Bo")
+        assert (rated.trainer_rating, rated.trainer_comment, rated.rated_by) == (3, "Calm; vague on records.", "Bo")
+        assert rated.rated_at is not None and rated.silence_seconds == 7
+        with pytest.raises(ValueError, match="cannot change"):
+            repo.update_link(sid, {"trainee_id": 2}, who="Bo")
+    with TrailService.open(path, user_name="x") as trail:
+        fields = {r.field for r in trail.history() if r.entity == "training_session"}
+        assert {"trainer_rating", "trainer_comment", "rated_by"} <= fields
+        assert trail.verify().problem is None
+    con = sqlite3.connect(path)  # a rating changed behind the app's back is found
+    con.execute("UPDATE training_sessions SET trainer_rating = 5")
+    con.commit()
+    con.close()
+    with TrailService.open(path, user_name="x") as trail:
+        problem = trail.verify(sid).problem
+        assert problem is not None and problem.entity == "training_session" and problem.field == "trainer_rating"
 
 
 def test_training_records_are_audited_and_the_trail_verifies(tmp_path):

@@ -36,6 +36,11 @@ class TrainingLink:
     trainee_id: int
     inspection_date: date | None = None
     assessor: str | None = None
+    silence_seconds: int | None = None  # the inspector waits this long after each answer (None: off)
+    trainer_rating: int | None = None  # the assessor's optional global rating, 1-5 (training brief §2)
+    trainer_comment: str | None = None
+    rated_by: str | None = None
+    rated_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,7 @@ class ScoredAttempt:
     lexicon_version: str
     scored_at: datetime
     confirmed: Mapping[str, float] = field(default_factory=dict)  # key point -> credit set by a person
+    self_rating: int | None = None  # the trainee's own 1-5 before the key points were shown (None: skipped)
 
 
 @dataclass(frozen=True)

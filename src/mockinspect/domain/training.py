@@ -41,7 +41,10 @@ from mockinspect.domain.matching import (
 )
 from mockinspect.i18n import tr
 
-SCORER_VERSION = "1.0.0"
+# 1.1.0: the matcher's ConText hypotheticals, sentence windows, half credit for points made apart,
+# unapproved practice and wrong figures (see docs/training.md); every stored score keeps the version
+# that made it (ItemScore.scorer_version), so a filed record still says what scored it.
+SCORER_VERSION = "1.1.0"
 RUBRIC_VERSION = "1.0"
 
 PASS_SCORE = 70.0
@@ -958,12 +961,61 @@ def schedule_next(previous: Schedule | None, quality: int, today: date, inspecti
     return Schedule(round(ease, 4), interval, reps, today + timedelta(days=interval), quality)
 
 
+# -- self-rating and calibration ---------------------------------------------------------------
+
+SELF_RATINGS = (1, 2, 3, 4, 5)
+_EARNED_BANDS = ((30.0, 1), (50.0, 2), (PASS_SCORE, 3), (85.0, 4))  # S below the bound -> rating
+
+
+def earned_rating(item: ItemScore) -> int:
+    """The score on the trainee's 1-5 self-rating scale: S < 30 -> 1, < 50 -> 2, < 70 -> 3,
+    < 85 -> 4, else 5; a critical flag caps it at 2 (the item fails whatever its S)."""
+    earned = next((r for bound, r in _EARNED_BANDS if item.score < bound), 5)
+    return min(earned, 2) if item.critical else earned
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """How the trainee's own rating compares with the score (confidence calibration)."""
+
+    self_rating: int
+    earned: int
+    kind: str  # "over-confident", "under-confident", "calibrated"
+    reason: str
+
+
+def calibration(self_rating: int, item: ItemScore) -> Calibration:
+    """Over-confident when the trainee rated the answer 2+ points above what it earned, or
+    4-5 for an item that failed; under-confident when 2+ below, or 1-2 for an item that
+    passed; else calibrated. A trainee who knows when an answer is weak can say "I'll find
+    out" in front of an inspector instead of bluffing."""
+    if self_rating not in SELF_RATINGS:
+        raise ValueError(f"a self-rating is 1 to 5, not {self_rating!r}")
+    earned = earned_rating(item)
+    gap = self_rating - earned
+    if gap >= 2 or (self_rating >= 4 and not item.passed):
+        kind = "over-confident"
+        reason = tr(
+            "you rated it {r}/5; it earned {e}/5: you thought it better than it was",
+            r=self_rating, e=earned,
+        )  # fmt: skip
+    elif gap <= -2 or (self_rating <= 2 and item.passed):
+        kind = "under-confident"
+        reason = tr("you rated it {r}/5; it earned {e}/5: it was better than you thought", r=self_rating, e=earned)
+    else:
+        kind = "calibrated"
+        reason = tr("you rated it {r}/5; it earned {e}/5: you judged it well", r=self_rating, e=earned)
+    return Calibration(self_rating, earned, kind, reason)
+
+
 __all__ = [
     "DIMENSIONS",
     "PASS_SCORE",
     "RUBRIC_VERSION",
     "SCORER_VERSION",
+    "SELF_RATINGS",
     "AreaResult",
+    "Calibration",
     "Dimension",
     "Flag",
     "ItemScore",
@@ -974,6 +1026,8 @@ __all__ = [
     "Scope",
     "SessionResult",
     "Token",
+    "calibration",
+    "earned_rating",
     "interval_cap",
     "key_points_hit",
     "lexicon_from_data",

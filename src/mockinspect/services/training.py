@@ -50,6 +50,8 @@ from mockinspect.services.validation import session_id as check_session_id
 from mockinspect.store import Database, TrainingRepository
 
 MAX_ATTEMPTS = 3  # ...at most this many times in all, so a drill always ends
+SILENCE_SECONDS = 7  # the inspector's silence when it is on (training brief §1: 6-8 s)
+MAX_SILENCE = 30
 DRILL_SIZE = 8
 
 
@@ -95,6 +97,14 @@ class QuestionScore:
     score: ItemScore
     attempt: ScoredAttempt
     attempts: int
+
+    @property
+    def calibration(self) -> scoring.Calibration | None:
+        """The trainee's self-rating against the score (None: skipped, or not applicable)."""
+        rating = self.attempt.self_rating
+        if rating is None or self.score.not_applicable:
+            return None
+        return scoring.calibration(rating, self.score)
 
 
 @dataclass(frozen=True)
@@ -220,6 +230,24 @@ def _seconds(value: float | int | None) -> float | None:
     return float(value)
 
 
+def _rating(value: object, what: str) -> int | None:
+    """A 1-5 rating, or None (skipped / cleared)."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
+        raise UserError(tr("{what} is a whole number from 1 to 5, not {v}", what=what, v=value))
+    return value
+
+
+def _silence(value: object) -> int | None:
+    """The inspector's silence after each answer: None or 0 (off), else 1 to 30 seconds."""
+    if value is None or value == 0:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_SILENCE:
+        raise UserError(tr("the inspector's silence is 0 (off) to {n} seconds, not {v}", n=MAX_SILENCE, v=value))
+    return value
+
+
 def _credit(value: object) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or float(value) not in (0.0, 0.5, 1.0):
         raise UserError(tr("a key point's credit is 0, 0.5 or 1, not {v}", v=value))
@@ -333,9 +361,12 @@ class TrainingService(ServiceBase):
         employee_id: str | None = None,
         department: str | None = None,
         role: str | None = None,
+        silence_seconds: int | None = None,
     ) -> Session:
         """Start a training session for ``trainee`` (added if new). ``question_ids``: a drill
-        of exactly these questions (e.g. ``next_drill``), drawn from the scenario's banks."""
+        of exactly these questions (e.g. ``next_drill``), drawn from the scenario's banks.
+        ``silence_seconds``: the inspector waits this long after each answer (None: off)."""
+        silence = _silence(silence_seconds)
         person = self.ensure_trainee(trainee, employee_id=employee_id, department=department, role=role)
         run = self._drill_scenario(scenario, banks, question_ids) if question_ids else scenario
         session = self.inspection.create_session(
@@ -347,7 +378,7 @@ class TrainingService(ServiceBase):
             seed=seed,
             participants=[Participant(person.name, "trainee", person.department)],
         )
-        self._link(session.id, person, inspection_date, assessor)
+        self._link(session.id, person, inspection_date, assessor, silence)
         return session
 
     def link_trainee(
@@ -357,18 +388,26 @@ class TrainingService(ServiceBase):
         *,
         inspection_date: date | None = None,
         assessor: str | None = None,
+        silence_seconds: int | None = None,
     ) -> TrainingLink:
         """Say who a training session (started without one, e.g. from the new-session dialog) is for."""
         session = self.inspection.session(session_id)
         if session.mode is not Mode.TRAINING:
             raise UserError(tr("session {id} is not a training session", id=session.id))
+        silence = _silence(silence_seconds)
         person = self.ensure_trainee(trainee)
-        return self._link(session.id, person, inspection_date, assessor)
+        return self._link(session.id, person, inspection_date, assessor, silence)
 
-    def _link(self, session_id: str, person: Trainee, when: date | None, assessor: str | None) -> TrainingLink:
+    def _link(
+        self, session_id: str, person: Trainee, when: date | None, assessor: str | None, silence: int | None = None
+    ) -> TrainingLink:
         if when is not None and not isinstance(when, date):
             raise UserError(tr("the inspection date must be a date"))
-        values = {"inspection_date": when, "assessor": clean_text(assessor, tr("the assessor's name"))}
+        values = {
+            "inspection_date": when,
+            "assessor": clean_text(assessor, tr("the assessor's name")),
+            "silence_seconds": silence,
+        }
         with user_errors():
             return self.training.link_session(session_id, person.id, values, who=self.user_name)
 
@@ -382,6 +421,35 @@ class TrainingService(ServiceBase):
     def link(self, session_id: str) -> TrainingLink | None:
         with user_errors():
             return self.training.training_link(check_session_id(session_id))
+
+    def _require_link(self, session_id: str) -> str:
+        sid = check_session_id(session_id)
+        self._training_snapshot(sid)
+        if self.link(sid) is None:
+            raise UserError(tr("session {id} has no trainee yet: say who it is for first", id=sid))
+        return sid
+
+    def set_silence(self, session_id: str, seconds: int | None, *, reason: str | None = None) -> TrainingLink:
+        """Turn the inspector's silence after each answer on (``seconds``, 1-30) or off (None or 0)."""
+        silence = _silence(seconds)
+        sid = self._require_link(session_id)
+        with user_errors():
+            return self.training.update_link(sid, {"silence_seconds": silence}, who=self.user_name, reason=reason)
+
+    def rate_session(
+        self, session_id: str, rating: int | None, *, comment: str | None = None, reason: str | None = None
+    ) -> TrainingLink:
+        """The assessor's optional global rating (1-5, None clears it) and comment on a training
+        session (training brief §2: it captures nuance a checklist misses). Kept in the audit
+        trail with who and when; a finished drill takes it, as the assessment follows the drill.
+        ``comment``: None leaves it as it is, "" clears it."""
+        value = _rating(rating, tr("the trainer's rating"))
+        sid = self._require_link(session_id)
+        changes: dict[str, Any] = {"trainer_rating": value}
+        if comment is not None:  # None leaves the comment as it is; "" clears it
+            changes["trainer_comment"] = clean_text(comment, tr("the trainer's comment"))
+        with user_errors():
+            return self.training.update_link(sid, changes, who=self.user_name, reason=reason)
 
     @staticmethod
     def _drill_scenario(scenario: Scenario, banks: Sequence[Bank], question_ids: Sequence[str]) -> Scenario:
@@ -438,10 +506,13 @@ class TrainingService(ServiceBase):
         today: date | None = None,
         reason: str | None = None,
         origin: object | None = None,
+        self_rating: int | None = None,
     ) -> AnswerResult:
         """Save, score and store one answer; add the probes for what it missed; move the
         review schedule (first attempt in the session only). ``available``: the banks'
-        questions the probes are found among (none given: no probes are added)."""
+        questions the probes are found among (none given: no probes are added).
+        ``self_rating``: the trainee's own 1-5 given before the score was shown (None: skipped)."""
+        rated = _rating(self_rating, tr("the self-rating"))
         sid = check_session_id(session_id)
         answer_text = kept_text(text)
         if answer_text is None or not answer_text.strip():
@@ -471,6 +542,7 @@ class TrainingService(ServiceBase):
             "confirmed": {},
             "scorer_version": item.scorer_version,
             "lexicon_version": item.lexicon_version or self.lexicon.version,
+            "self_rating": rated,
         }
         with user_errors():
             attempt = self.training.add_score(
@@ -613,7 +685,12 @@ class TrainingService(ServiceBase):
         with user_errors():
             updated, _made = self.training.override_score(
                 target.id,
-                {"score": item.to_json(), "confirmed": confirmed},
+                {
+                    "score": item.to_json(),
+                    "confirmed": confirmed,
+                    "scorer_version": item.scorer_version,
+                    "lexicon_version": item.lexicon_version or self.lexicon.version,
+                },
                 overrides,
                 schedule=schedule_row,
                 who=self.user_name,
@@ -874,6 +951,15 @@ def scores_json(scores: TrainingScores) -> dict[str, Any]:
         if scores.link is None or scores.link.inspection_date is None
         else scores.link.inspection_date.isoformat(),
         "assessor": None if scores.link is None else scores.link.assessor,
+        "silence_seconds": None if scores.link is None else scores.link.silence_seconds,
+        "trainer_rating": None
+        if scores.link is None or (scores.link.trainer_rating is None and scores.link.trainer_comment is None)
+        else {
+            "rating": scores.link.trainer_rating,
+            "comment": scores.link.trainer_comment,
+            "by": scores.link.rated_by,
+            "at": None if scores.link.rated_at is None else scores.link.rated_at.isoformat(),
+        },
         "questions": [
             {
                 "question_id": q.entry.question_id,
@@ -886,6 +972,10 @@ def scores_json(scores: TrainingScores) -> dict[str, Any]:
                 "lexicon_version": q.attempt.lexicon_version,
                 "confirmed": dict(q.attempt.confirmed),
                 **q.score.to_json(),
+                "self_rating": q.attempt.self_rating,
+                "calibration": None
+                if (cal := q.calibration) is None
+                else {"earned": cal.earned, "kind": cal.kind, "reason": cal.reason},
             }
             for q in scores.questions
         ],
@@ -931,6 +1021,8 @@ def scores_json(scores: TrainingScores) -> dict[str, Any]:
 
 
 __all__ = [
+    "MAX_SILENCE",
+    "SILENCE_SECONDS",
     "AnswerResult",
     "AreaStanding",
     "DrillPlan",

@@ -25,7 +25,7 @@ from mockinspect.store.engine import make_engine
 from mockinspect.store.errors import StoreError
 from mockinspect.store.tables import metadata
 
-HEAD_REVISION = "0005"  # a test checks this is Alembic's head
+HEAD_REVISION = "0006"  # a test checks this is Alembic's head
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 KEEP_BACKUPS = 5
 _VERSION_TABLE_DDL = (

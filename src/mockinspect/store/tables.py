@@ -245,6 +245,13 @@ training_sessions_t = Table(
     Column("trainee_id", Integer, ForeignKey("trainees.id"), nullable=False, index=True),
     _opt("inspection_date", String(10)),
     _opt("assessor", String(200)),
+    _opt("silence_seconds", Integer),  # the inspector's silence after each answer (None: off)
+    _opt("trainer_rating", Integer),  # the assessor's optional global rating, 1-5
+    _opt("trainer_comment", Text),
+    _opt("rated_by", String(200)),
+    _opt("rated_at", T()),
+    CheckConstraint("silence_seconds BETWEEN 1 AND 30", name="silence_seconds"),
+    CheckConstraint("trainer_rating BETWEEN 1 AND 5", name="trainer_rating"),
 )
 training_scores_t = Table(
     "training_scores",
@@ -260,8 +267,10 @@ training_scores_t = Table(
     _req("scorer_version", String(40)),
     _req("lexicon_version", String(40)),
     _req("scored_at", T()),
+    _opt("self_rating", Integer),  # the trainee's own 1-5 before the reveal (None: skipped)
     UniqueConstraint("session_id", "question_id", "attempt"),
     CheckConstraint("attempt >= 1", name="attempt"),
+    CheckConstraint("self_rating BETWEEN 1 AND 5", name="self_rating"),
 )
 training_overrides_t = Table(
     "training_overrides",

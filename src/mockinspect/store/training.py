@@ -199,9 +199,39 @@ class TrainingRepository:
                 "trainee_id": trainee_id,
                 "inspection_date": when.isoformat() if isinstance(when, date) else when,
                 "assessor": values.get("assessor"),
+                "silence_seconds": values.get("silence_seconds"),
             }
             conn.execute(insert(training_sessions_t), row)
             audit.created("training_session", session_id, row)
+            return link_from(row)
+
+    def update_link(
+        self, session_id: str, changes: Mapping[str, Any], *, who: str, reason: str | None = None
+    ) -> TrainingLink:
+        """Change a training session's silence or the assessor's global rating and comment
+        (``rated_by``/``rated_at`` follow a rating or comment change); audited. The rating is
+        given when the drill is over, so a finished session takes it; the silence is a setting
+        of a drill still running (a finished one needs a reason, as every change does)."""
+        allowed = {"silence_seconds", "trainer_rating", "trainer_comment"}
+        unknown = set(changes) - allowed
+        if unknown:
+            raise ValueError(f"cannot change {', '.join(sorted(unknown))} of a training session")
+        with self.db.write(who, reason) as (conn, audit):
+            session = require_session(conn, session_id)
+            if "silence_seconds" in changes:
+                check_open(session, reason)
+            key = training_sessions_t.c.session_id == session_id
+            old = conn.execute(select(training_sessions_t).where(key)).mappings().first()
+            if old is None:
+                raise NotFoundError(f"session {session_id} has no trainee")
+            new = {k: v for k, v in changes.items() if trail.jsonable(old[k]) != trail.jsonable(v)}
+            if {"trainer_rating", "trainer_comment"} & set(new):
+                new["rated_by"] = who
+                new["rated_at"] = audit.moment
+            if new:
+                conn.execute(update(training_sessions_t).where(key).values(new))
+                audit.updated("training_session", session_id, session_id, old, new)
+            row = conn.execute(select(training_sessions_t).where(key)).mappings().one()
             return link_from(row)
 
     def training_link(self, session_id: str) -> TrainingLink | None:
@@ -292,7 +322,8 @@ class TrainingRepository:
         with self.db.write(who, reason, origin=origin) as (conn, audit):
             old = _require_score(conn, score_id)
             check_open(require_session(conn, old["session_id"]), reason)
-            new = {k: v for k, v in changes.items() if k in ("score", "confirmed")}
+            # a rescored attempt says which scorer and lexicon made its score now
+            new = {k: v for k, v in changes.items() if k in ("score", "confirmed", "scorer_version", "lexicon_version")}
             new = {k: v for k, v in new.items() if trail.jsonable(old[k]) != trail.jsonable(v)}
             if new:
                 conn.execute(update(training_scores_t).where(training_scores_t.c.id == score_id).values(new))
