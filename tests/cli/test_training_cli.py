@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from mockinspect.settings import Settings
 from tests.cli.conftest import SCENARIO
 
 MODEL = (
@@ -55,7 +56,8 @@ def test_session_show_carries_scores_by_question_area_and_overall(cli, tsid):
     assert training["areas"][0]["area"] == "data-integrity" and training["areas"][0]["items"] == 2
     assert training["overall"]["passed"] == 1 and training["result"] == "further-practice"
     text = cli("session", "show", tsid).out
-    assert "Trainee         Jonas <Brandt> & Co" in text and "Result          further-practice" in text
+    fields = {line.split("  ")[0]: line.split("  ", 1)[1].strip() for line in text.splitlines() if "  " in line}
+    assert fields["Trainee"] == "Jonas <Brandt> & Co" and fields["Result"] == "further-practice"
     assert "DI-001" in text.split("QUESTION")[-1]
 
 
@@ -128,3 +130,48 @@ def test_rescore_compares_the_stored_score_with_todays_scorer(cli, tsid):
     (row,) = cli("training", "rescore", tsid, "--json").json()
     assert row["question_id"] == "DI-001" and row["now"] == row["stored"]  # same scorer, same confirmed credit
     assert cli("training", "rescore", tsid).out.splitlines()[1].split()[5] == "+0"
+
+
+def test_self_rating_and_the_trainers_rating_are_kept_and_shown(cli, tsid, sid):
+    hedged = cli("session", "answer", tsid, "DI-001", "--text", HEDGED, "--self-rating", "5").out
+    assert "Self-rating: 5/5 (over-confident)" in hedged
+    data = cli("session", "answer", tsid, "DI-003", "--text", MODEL, "--self-rating", "2", "--json").json()
+    assert data["self_rating"] == 2 and data["calibration"]["kind"] in ("under-confident", "calibrated")
+    assert "not a self-rating" in cli("session", "answer", tsid, "DI-002", "--text", MODEL, "--self-rating", "0",
+                                      code=None).err  # fmt: skip
+    assert "for a training session" in cli("session", "answer", sid, "DI-001", "--status", "compliant",
+                                           "--self-rating", "3", code=1).error  # fmt: skip
+
+    who = Settings.load().user_name  # the trail's user, who rated it
+    assert cli("training", "rate", tsid[:8], "4", "--comment", "Calm; named SOP-QA-031 <unprompted>").out.strip() == (
+        f"session {tsid}: rated 4/5 by {who}"
+    )
+    cli("training", "rate", tsid, "3")  # no --comment: the comment stays
+    training = cli("session", "show", tsid, "--json").json()["training"]
+    by_q = {q["question_id"]: q for q in training["questions"]}
+    assert by_q["DI-001"]["self_rating"] == 5 and by_q["DI-001"]["calibration"]["kind"] == "over-confident"
+    assert by_q["DI-001"]["calibration"]["earned"] < 5
+    rating = training["trainer_rating"]
+    assert (rating["rating"], rating["comment"], rating["by"]) == (3, "Calm; named SOP-QA-031 <unprompted>", who)
+    shown = cli("session", "show", tsid).out
+    assert f"Trainer's rating  3/5 by {who}: Calm; named SOP-QA-031 <unprompted>" in shown
+    assert "not a rating" in cli("training", "rate", tsid, "6", code=None).err
+    assert "not a training session" in cli("training", "rate", sid, "3", code=1).error
+    cli("training", "rate", tsid, "0", "--comment", "")  # cleared, and the clearing is in the trail too
+    assert cli("session", "show", tsid, "--json").json()["training"]["trainer_rating"] is None
+    assert cli("trail", "verify").code == 0
+
+
+def test_the_inspectors_silence_is_a_drill_option(cli):
+    made = cli(
+        "session", "new", "--mode", "training", "--trainee", "Mia Wong", "--scenario", SCENARIO, "--seed", "7",
+        "--silence", "7",
+    ).out.strip()  # fmt: skip
+    assert cli("session", "show", made, "--json").json()["training"]["silence_seconds"] == 7
+    assert cli("training", "silence", made, "0").out.strip().endswith("does not wait in silence")
+    assert cli("session", "show", made, "--json").json()["training"]["silence_seconds"] is None
+    assert "0 (off) to 30 seconds" in cli("training", "silence", made, "45", code=None).err
+    assert (
+        "--silence is for a training session"
+        in cli("session", "new", "--scenario", SCENARIO, "--site", "S", "--silence", "7", code=1).error
+    )

@@ -5,6 +5,8 @@ come next, overrides are audited, the review schedule moves once per session, an
 
 from __future__ import annotations
 
+import json
+import sqlite3
 from datetime import date, timedelta
 
 import pytest
@@ -250,3 +252,99 @@ def test_a_drill_with_questions_still_open_is_incomplete_not_competent(services,
     assert services.training.history("Jonas Brandt")[0].result == "incomplete"
     empty = services.training.scores(start(services, catalogue).id)
     assert empty.outcome == "not-assessed"
+
+
+def test_self_rating_is_stored_with_the_attempt_and_calibrated(services, catalogue, available):
+    session = start(services, catalogue)
+    weak = services.training.answer(session.id, "DI-001", WEAK_DI_001, today=DAY, self_rating=5)
+    assert weak.attempt.self_rating == 5
+    good = services.training.answer(session.id, "DI-003", MODEL_DI_001, today=DAY, self_rating=None)
+    assert good.attempt.self_rating is None
+    for bad in (0, 6, 2.5, True, "4"):
+        with pytest.raises(UserError, match="1 to 5"):
+            services.training.answer(session.id, "DI-008", WEAK_DI_001, self_rating=bad)
+    assert [a.question_id for a in services.training.attempts(session.id)] == ["DI-001", "DI-003"]  # none stored
+    scores = services.training.scores(session.id)
+    cal = scores.question("DI-001").calibration
+    assert cal is not None and cal.kind == "over-confident" and cal.earned == scoring.earned_rating(weak.score)
+    assert scores.question("DI-003").calibration is None  # skipped
+    # an override rescoring the attempt keeps the self-rating given before the reveal
+    point = weak.score.key_points[0].key_point_id
+    services.training.set_credit(session.id, "DI-001", {point: 1.0}, reason="said it in other words")
+    assert services.training.scores(session.id).question("DI-001").attempt.self_rating == 5
+    data = scores_json(services.training.scores(session.id))
+    row = next(q for q in data["questions"] if q["question_id"] == "DI-001")
+    assert row["self_rating"] == 5 and row["calibration"]["kind"] in ("over-confident", "calibrated")
+
+
+def test_calibration_bands():
+    model = scoring.ItemScore("Q", (), (), (), 90.0, True, False, 5, None, ())
+    weak = scoring.ItemScore("Q", (), (), (), 40.0, False, False, 2, None, ())
+    critical = scoring.ItemScore("Q", (), (), (), 88.0, False, True, 1, None, ())
+    assert [scoring.calibration(r, model).kind for r in (1, 2, 3, 4, 5)] == [
+        "under-confident", "under-confident", "under-confident", "calibrated", "calibrated"
+    ]  # fmt: skip
+    assert [scoring.calibration(r, weak).kind for r in (1, 2, 3, 4, 5)] == [
+        "calibrated", "calibrated", "calibrated", "over-confident", "over-confident"
+    ]  # fmt: skip
+    assert scoring.earned_rating(critical) == 2 and scoring.calibration(4, critical).kind == "over-confident"
+    with pytest.raises(ValueError, match="1 to 5"):
+        scoring.calibration(0, model)
+
+
+def test_the_trainers_rating_and_comment_are_audited_and_allowed_after_the_drill(services, catalogue):
+    session = start(services, catalogue)
+    services.training.answer(session.id, "DI-001", MODEL_DI_001, today=DAY)
+    services.inspection.finish_session(session.id)
+    link = services.training.rate_session(session.id, 4, comment="  Calm under silence; <b>named</b> the SOP.  ")
+    assert (link.trainer_rating, link.trainer_comment, link.rated_by) == (
+        4, "Calm under silence; <b>named</b> the SOP.", "Dr. Anna Weber"
+    )  # fmt: skip
+    again = services.training.rate_session(session.id, 3)  # the comment stays
+    assert again.trainer_comment == link.trainer_comment and again.trainer_rating == 3
+    for bad in (0, 6, 3.5, True):
+        with pytest.raises(UserError, match="1 to 5"):
+            services.training.rate_session(session.id, bad)
+    history = [r for r in services.trail.history(session_id=session.id) if r.entity == "training_session" and r.field]
+    assert [(r.field, r.who) for r in history if r.field == "trainer_rating"] == [
+        ("trainer_rating", "Dr. Anna Weber"), ("trainer_rating", "Dr. Anna Weber")
+    ]  # fmt: skip
+    assert services.trail.verify().problem is None
+    # a drill still without a trainee, or an audit, takes no rating
+    audit = services.inspection.create_session(catalogue.scenario(SCENARIO), catalogue.banks_for(
+        catalogue.scenario(SCENARIO)), site="S")  # fmt: skip
+    with pytest.raises(UserError, match="not a training session"):
+        services.training.rate_session(audit.id, 3)
+
+
+def test_the_inspectors_silence_is_set_per_drill(services, catalogue):
+    session = start(services, catalogue, silence_seconds=7)
+    assert services.training.link(session.id).silence_seconds == 7
+    assert services.training.set_silence(session.id, 0).silence_seconds is None
+    assert services.training.set_silence(session.id, 8).silence_seconds == 8
+    for bad in (31, -1, 7.5):
+        with pytest.raises(UserError, match="0 \\(off\\) to 30"):
+            services.training.set_silence(session.id, bad)
+    assert (
+        start(services, catalogue).id and services.training.link(start(services, catalogue).id).silence_seconds is None
+    )
+
+
+def test_a_stored_score_keeps_the_scorer_version_that_made_it(services, catalogue, db_path):
+    assert scoring.SCORER_VERSION == "1.1.0"
+    session = start(services, catalogue)
+    first = services.training.answer(session.id, "DI-001", WEAK_DI_001, today=DAY)
+    con = sqlite3.connect(db_path)  # as a 1.0.0 scorer stored it
+    stored = {**first.attempt.score, "scorer_version": "1.0.0"}
+    con.execute("UPDATE training_scores SET score = ?, scorer_version = '1.0.0'", (json.dumps(stored),))
+    con.commit()
+    con.close()
+    row = services.training.scores(session.id).question("DI-001")
+    assert row.score.scorer_version == "1.0.0" and row.attempt.scorer_version == "1.0.0"
+    ((_, now),) = services.training.rescore(session.id)
+    assert now.scorer_version == "1.1.0"
+    # an override scores the attempt again: the row then says which scorer made its score
+    point = first.score.key_points[0].key_point_id
+    services.training.set_credit(session.id, "DI-001", {point: 1.0}, reason="said it")
+    again = services.training.scores(session.id).question("DI-001")
+    assert again.score.scorer_version == again.attempt.scorer_version == "1.1.0"

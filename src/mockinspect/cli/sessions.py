@@ -64,6 +64,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         help=tr("a file, a URL, or doc:ID[@VERSION] (repeatable)"),
     )
     answer.add_argument("--reason", help=tr("why it was changed (kept in the audit trail)"))
+    training.add_answer_options(answer)
     answer.set_defaults(handler=cmd_answer)
 
     finish = session_sub.add_parser("finish", parents=[common], help=tr("close a session; later changes need a reason"))
@@ -81,6 +82,8 @@ def cmd_new(args: argparse.Namespace) -> int:
     training_mode = args.mode == Mode.TRAINING.value
     if not training_mode and args.trainee:
         raise UsageError(tr("session new: --trainee is for a training session (--mode training)"))
+    if args.silence and not (training_mode and args.trainee):
+        raise UsageError(tr("session new: --silence is for a training session with a --trainee"))
     if not args.site and not (training_mode and args.trainee):
         raise UsageError(tr("session new: the following arguments are required: --site"))
     found = catalogue(args)
@@ -226,6 +229,8 @@ def cmd_answer(args: argparse.Namespace) -> int:
         sid = resolve_session(services, args.id)
         if services.inspection.session(sid).mode is Mode.TRAINING:
             return training.answer_training(args, services, sid)
+        if args.self_rating is not None:
+            raise UsageError(tr("session answer: --self-rating is for a training session"))
         found = catalogue(args)
         if args.key_point:
             _check_key_points(services.inspection.snapshot(sid), args.question, args.key_point)

@@ -10,11 +10,12 @@ from typing import Any
 from mockinspect.cli import UsageError, wants_json
 from mockinspect.cli.common import catalogue, open_services, resolve_session, session_help, when
 from mockinspect.cli.output import echo, print_fields, print_json, print_table
+from mockinspect.domain import training as scoring
 from mockinspect.errors import UserError
 from mockinspect.i18n import tr
 from mockinspect.services import Services
 from mockinspect.services.inspection import plain
-from mockinspect.services.training import AnswerResult, TrainingScores, scores_json
+from mockinspect.services.training import MAX_SILENCE, AnswerResult, TrainingScores, scores_json
 
 
 def iso_date(text: str) -> date:
@@ -28,6 +29,33 @@ def credit_value(text: str) -> float:
     value = {"0": 0.0, "0.5": 0.5, ".5": 0.5, "1": 1.0, "1.0": 1.0, "0.0": 0.0}.get(text.strip())
     if value is None:
         raise argparse.ArgumentTypeError(tr("'{v}' is not a credit: give 0, 0.5 or 1", v=text))
+    return value
+
+
+def rating_value(text: str) -> int:
+    try:
+        value = int(text.strip())
+    except ValueError:
+        value = -1
+    if not 0 <= value <= 5:
+        raise argparse.ArgumentTypeError(tr("'{v}' is not a rating: give 1 to 5 (0 clears it)", v=text))
+    return value
+
+
+def self_rating_value(text: str) -> int:
+    value = rating_value(text)
+    if value == 0:
+        raise argparse.ArgumentTypeError(tr("'{v}' is not a self-rating: give 1 to 5", v=text))
+    return value
+
+
+def silence_value(text: str) -> int:
+    try:
+        value = int(text.strip())
+    except ValueError:
+        value = -1
+    if not 0 <= value <= MAX_SILENCE:
+        raise argparse.ArgumentTypeError(tr("'{v}' is not 0 (off) to {n} seconds", v=text, n=MAX_SILENCE))
     return value
 
 
@@ -92,6 +120,23 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     credit.add_argument("--reason", help=tr("why (needed when the credit changes; kept in the audit trail)"))
     credit.set_defaults(handler=cmd_credit)
 
+    rate = t_sub.add_parser(
+        "rate", parents=[common], help=tr("the assessor's optional 1-5 global rating of a drill (audited)")
+    )
+    rate.add_argument("id", metavar="ID", help=session_help())
+    rate.add_argument("rating", type=rating_value, metavar="N", help=tr("1 to 5, or 0 to clear it"))
+    rate.add_argument("--comment", help=tr('what a checklist misses ("" clears it)'))
+    rate.add_argument("--reason", help=tr("kept in the audit trail"))
+    rate.set_defaults(handler=cmd_rate)
+
+    silence = t_sub.add_parser(
+        "silence", parents=[common], help=tr("the inspector's silence after each answer in a drill")
+    )
+    silence.add_argument("id", metavar="ID", help=session_help())
+    silence.add_argument("seconds", type=silence_value, metavar="SECONDS", help=tr("1 to 30, or 0 for off"))
+    silence.add_argument("--reason", help=tr("kept in the audit trail"))
+    silence.set_defaults(handler=cmd_silence)
+
 
 def add_profile_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--employee-id", metavar="ID", help=tr("the trainee's employee id"))
@@ -110,6 +155,22 @@ def add_session_options(new: argparse.ArgumentParser) -> None:
         help=tr("the inspection prepared for (caps review intervals)"),
     )
     new.add_argument("--assessor", metavar="NAME", help=tr("who reviews the scores (default: --lead)"))
+    new.add_argument(
+        "--silence",
+        type=silence_value,
+        metavar="SECONDS",
+        help=tr("the inspector stays silent this long after each answer (the window; off by default)"),
+    )
+
+
+def add_answer_options(answer: argparse.ArgumentParser) -> None:
+    """The options ``session answer`` takes for a training answer."""
+    answer.add_argument(
+        "--self-rating",
+        type=self_rating_value,
+        metavar="N",
+        help=tr("a training answer: how good you think it is, 1 to 5, before the score is shown"),
+    )
 
 
 # -- session new / answer / show for a training session ------------------------------------------
@@ -128,6 +189,7 @@ def new_training_session(args: argparse.Namespace, scenario: Any, banks: Any) ->
             employee_id=args.employee_id,
             department=args.department,
             role=args.role,
+            silence_seconds=args.silence or None,
         )
     if wants_json(args):
         print_json(plain(session))
@@ -157,6 +219,7 @@ def answer_training(args: argparse.Namespace, services: Services, sid: str) -> i
         available=available,
         banks=list(found.banks.values()),
         reason=args.reason,
+        self_rating=args.self_rating,
     )
     if wants_json(args):
         print_json(answer_json(result))
@@ -172,10 +235,17 @@ def answer_json(result: AnswerResult) -> dict[str, Any]:
         "score": result.score.to_json(),
         "scorer_version": result.attempt.scorer_version,
         "lexicon_version": result.attempt.lexicon_version,
+        "self_rating": result.attempt.self_rating,
+        "calibration": None if (cal := _calibration(result)) is None else {"earned": cal.earned, "kind": cal.kind},
         "response": plain(result.response),
         "probes_added": [p.question_id for p in result.probes_added],
         "schedule": plain(result.schedule),
     }
+
+
+def _calibration(result: AnswerResult) -> Any:
+    rating = result.attempt.self_rating
+    return None if rating is None or result.score.not_applicable else scoring.calibration(rating, result.score)
 
 
 def _credit_text(value: float) -> str:
@@ -194,6 +264,9 @@ def print_answer(result: AnswerResult) -> None:
     for d in item.dimensions:
         echo(f"  {d.key} {d.name} {d.score}/3 ({d.weight:.0%}): {d.reason}")
     echo(tr("Key points:"))
+    cal = _calibration(result)
+    if cal is not None:
+        echo(tr("Self-rating: {r}/5 ({kind}): {reason}", r=cal.self_rating, kind=cal.kind, reason=cal.reason))
     for kp in item.key_points:
         extra = tr(" (negated)") if kp.negated else ""
         echo(f"  {kp.key_point_id} {_credit_text(kp.credit)}{extra}: {kp.reason}")
@@ -227,6 +300,7 @@ def print_scores(scores: TrainingScores) -> None:
             (tr("Pass rate"), f"{r.pass_rate:.0%}"),
             (tr("Critical flags"), r.critical),
             (tr("Result"), scores.outcome),
+            (tr("Trainer's rating"), _trainer_rating(scores)),
         ]
     )
     for reason in r.reasons:
@@ -248,6 +322,15 @@ def print_scores(scores: TrainingScores) -> None:
                 for q in scores.questions
             ],
         )
+
+
+def _trainer_rating(scores: TrainingScores) -> str:
+    link = scores.link
+    if link is None or (link.trainer_rating is None and not link.trainer_comment):
+        return "-"
+    rating = "-" if link.trainer_rating is None else f"{link.trainer_rating}/5"
+    by = tr(" by {who}", who=link.rated_by) if link.rated_by else ""
+    return f"{rating}{by}" + (f": {link.trainer_comment}" if link.trainer_comment else "")
 
 
 # -- training commands ------------------------------------------------------------------------------
@@ -434,4 +517,40 @@ def cmd_credit(args: argparse.Namespace) -> int:
     return 0
 
 
-__all__ = ["add_session_options", "answer_training", "new_training_session", "print_scores", "register", "scores_json"]
+def cmd_rate(args: argparse.Namespace) -> int:
+    with open_services(args, "write") as services:
+        sid = resolve_session(services, args.id)
+        link = services.training.rate_session(sid, args.rating or None, comment=args.comment, reason=args.reason)
+    if wants_json(args):
+        print_json(plain(link))
+        return 0
+    if link.trainer_rating is None:
+        echo(tr("session {id}: no trainer's rating", id=sid))
+    else:
+        echo(tr("session {id}: rated {n}/5 by {who}", id=sid, n=link.trainer_rating, who=link.rated_by or "-"))
+    return 0
+
+
+def cmd_silence(args: argparse.Namespace) -> int:
+    with open_services(args, "write") as services:
+        sid = resolve_session(services, args.id)
+        link = services.training.set_silence(sid, args.seconds or None, reason=args.reason)
+    if wants_json(args):
+        print_json(plain(link))
+        return 0
+    if link.silence_seconds is None:
+        echo(tr("session {id}: the inspector does not wait in silence", id=sid))
+    else:
+        echo(tr("session {id}: the inspector waits {n} s after each answer", id=sid, n=link.silence_seconds))
+    return 0
+
+
+__all__ = [
+    "add_answer_options",
+    "add_session_options",
+    "answer_training",
+    "new_training_session",
+    "print_scores",
+    "register",
+    "scores_json",
+]
