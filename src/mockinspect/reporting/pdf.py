@@ -93,7 +93,29 @@ def _when(moment: datetime | None) -> str:
     return f"{moment:%d %b %Y %H:%M}" if moment else "\u2013"
 
 
-class _Heading(Paragraph):
+class _Para(Paragraph):
+    """A Paragraph that breaks its lines once per width. A table wraps each cell to size its
+    rows, again to draw it and again after each page split; the frame may wrap twice too.
+    ``Paragraph.wrap`` depends on the width only, so the lines are kept per width."""
+
+    _wraps: dict[float, tuple[Any, ...]] | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        wraps = self._wraps
+        if wraps is None:
+            wraps = self._wraps = {}
+        else:
+            hit = wraps.get(availWidth)
+            if hit is not None:
+                self.width, self.height, self.blPara, self._wrapWidths = hit
+                return availWidth, hit[1]
+        width, height = super().wrap(availWidth, availHeight)
+        if hasattr(self, "blPara") and self.width == availWidth:
+            wraps[availWidth] = (self.width, self.height, self.blPara, self._wrapWidths)
+        return width, height
+
+
+class _Heading(_Para):
     """A heading that goes into the table of contents and the PDF outline."""
 
     def __init__(self, text: str, style: ParagraphStyle, level: int, plain: str) -> None:
@@ -266,18 +288,18 @@ class _Builder:
 
     def p(self, text: str, style: str = "body") -> Paragraph:
         """A paragraph of user text (escaped)."""
-        return Paragraph(mk(text), self.s[style])
+        return _Para(mk(text), self.s[style])
 
     def raw(self, markup: str, style: str = "body") -> Paragraph:
         """A paragraph of our own markup around already-escaped text."""
-        return Paragraph(markup, self.s[style])
+        return _Para(markup, self.s[style])
 
     def h1(self, text: str) -> _Heading:
         return _Heading(mk(text), self.s["h1"], 0, text)
 
     def h2(self, text: str, toc: bool = True) -> Flowable:
         if not toc:
-            return Paragraph(mk(text), self.s["h2"])
+            return _Para(mk(text), self.s["h2"])
         return _Heading(mk(text), self.s["h2"], 1, text)
 
     def table(
