@@ -155,3 +155,38 @@ def test_a_drill_half_done_is_incomplete_not_competent(services, catalogue):
     build_pdf(model, out)
     text = pdf_text(out.getvalue())
     assert "Incomplete" in text and "DRAFT" in text  # the session is not finished
+
+
+def test_the_record_prints_the_self_ratings_and_the_assessors_rating_and_comment(services, catalogue, tmp_path):
+    scenario = catalogue.scenario(SCENARIO)
+    session = services.training.start_session(
+        scenario, catalogue.banks_for(scenario), trainee=TRAINEE, seed=7, question_ids=("DI-001", "DI-003"),
+        assessor="Dr. Anna Weber",
+    )  # fmt: skip
+    services.training.answer(session.id, "DI-001", GOOD, self_rating=4)
+    services.training.answer(session.id, "DI-003", SHARED, self_rating=5)  # a critical flag, rated 5: over-confident
+    services.inspection.finish_session(session.id)
+    unrated = ReportService(services.inspection).build(session.id).training
+    assert unrated is not None and unrated.trainer_rating is None and not unrated.trainer_comment
+    services.training.rate_session(session.id, 2, comment="Calm, but <guessed> at the login rule & argued.")
+    model = ReportService(services.inspection).build(session.id)
+    r = model.training
+    assert r is not None and r.trainer_rating == 2 and r.rated_by.startswith("Dr. Anna Weber, ")
+    by_id = {i.question_id: i for i in r.items}
+    assert by_id["DI-003"].self_rating.endswith("over-confident")
+    assert "rated 2 of 2 scored answers" in r.self_assessment and "1 rated higher" in r.self_assessment
+    out = tmp_path / "record.pdf"
+    with out.open("wb") as fh:
+        build_pdf(model, fh)
+    text = pdf_text(out)
+    squashed = flat(text)
+    for needle in (
+        "Calm, but <guessed> at the login rule & argued.",  # escaped, printed as typed
+        "Self-rating 5/5 before the reveal, earned 2/5: over-confident",
+        "Rated in the app by Dr. Anna Weber",
+        "\u2612 2",  # the rating's box is ticked...
+        "\u2610 1",  # ...the others are not
+        "\u2610 3",
+    ):
+        assert flat(needle) in squashed, needle
+    assert flat("\u2612 1") not in squashed and flat("\u2612 3") not in squashed

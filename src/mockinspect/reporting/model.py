@@ -217,6 +217,7 @@ class TrainingItem:
     answer: str = ""
     overridden: bool = False
     state: str = ""  # pass, fail, critical, not-applicable, not-answered, not-scored (the layout's colour)
+    self_rating: str = ""  # "Self-rating 5/5, earned 2/5: over-confident" ("": not given)
 
 
 @dataclass(frozen=True)
@@ -278,6 +279,10 @@ class TrainingRecord:
     signatures: tuple[SignOff, ...] = ()  # role is the meaning of the signature
     alcoa: tuple[Field, ...] = ()
     scores_stored: bool = True  # False: an older session without stored scores (key points hit only)
+    trainer_rating: int | None = None  # the assessor's optional global rating, 1-5
+    trainer_comment: str = ""
+    rated_by: str = ""  # "Dr. Anna Weber, 07 Dec 2026 09:12 UTC"
+    self_assessment: str = ""  # the self-ratings summed up: how well the trainee judged their answers
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,7 @@ GOOD = "#2E7D32"
 BAD = "#B3261E"
 AMBER = "#8A6D00"
 HEADER_TOP = 26 * mm
-TICK, HALF, CROSS, BOX = "\u2713", "\u00bd", "\u2717", "\u2610"
+TICK, HALF, CROSS, BOX, BOX_TICKED = "\u2713", "\u00bd", "\u2717", "\u2610", "\u2612"
 
 
 class _RecordDoc(BaseDocTemplate):
@@ -346,6 +346,8 @@ class _RecordBuilder(_Builder):
             lines.append(f'<font color="{BAD}"><b>{mk(tr("Critical:"))}</b> {mk(c)}</font>')
         for n in i.notes:
             lines.append(f'<font color="#5B6577">\u2022 {mk(n)}</font>')
+        if i.self_rating:
+            lines.append(f'<font color="#5B6577">\u2022 {mk(i.self_rating)}</font>')
         if i.answer:
             lines.append(f'<font color="#5B6577">{mk(tr("Answer:"))}</font> {mk(i.answer)}')
         return self.raw("<br/>".join(lines), "qa")
@@ -366,14 +368,29 @@ class _RecordBuilder(_Builder):
             )
         else:
             story.append(self.p(tr("The assessor changed no key point's credit."), "small"))
+        if r.self_assessment:
+            story.append(Spacer(1, 2 * mm))
+            story.append(self.raw(f"<b>{mk(tr('Self-assessment'))}</b> &nbsp; {mk(r.self_assessment)}", "small"))
         story.append(Spacer(1, 2 * mm))
-        story.append(self._lines(tr("Assessor's comments"), 3))
+        if r.trainer_comment:  # given in the app: printed as typed
+            story.append(self.raw(mk(tr("Assessor's comments").upper()), "label"))
+            story.append(self.raw(mk(r.trainer_comment).replace("\n", "<br/>"), "small"))
+        else:
+            story.append(self._lines(tr("Assessor's comments"), 3))
         story.append(Spacer(1, 2 * mm))
-        boxes = " &nbsp;&nbsp;".join(f"{mk(BOX)}&nbsp;{n}" for n in range(1, 6))
+        boxes = " &nbsp;&nbsp;".join(
+            (f"<b>{mk(BOX_TICKED)}&nbsp;{n}</b>" if n == r.trainer_rating else f"{mk(BOX)}&nbsp;{n}")
+            for n in range(1, 6)
+        )
+        by = (
+            f'<br/><font color="#5B6577">{mk(tr("Rated in the app by {who}", who=r.rated_by))}</font>'
+            if (r.trainer_rating is not None or r.trainer_comment) and r.rated_by
+            else ""
+        )
         story.append(
             self.raw(
                 f"<b>{mk(tr('Global rating by the assessor (optional)'))}</b> &nbsp; {boxes} &nbsp; "
-                f'<font color="#5B6577">{mk(tr("1 = far below, 5 = well above what the role needs"))}</font>',
+                f'<font color="#5B6577">{mk(tr("1 = far below, 5 = well above what the role needs"))}</font>{by}',
                 "small",
             )
         )

@@ -815,7 +815,11 @@ def _training_item(number: str, e: ScriptEntry, q: FrozenQuestion | None, got: Q
         notes=notes,
         answer=got.attempt.text,
         overridden=any(k.overridden for k in item.key_points),
-    )
+        self_rating=""
+        if (cal := got.calibration) is None
+        else tr("Self-rating {r}/5 before the reveal, earned {e}/5: {kind}", r=cal.self_rating, e=cal.earned,
+                kind=tr(cal.kind)),
+    )  # fmt: skip
 
 
 def _legacy_item(number: str, e: ScriptEntry, q: FrozenQuestion | None, snap: SessionSnapshot) -> m.TrainingItem:
@@ -1075,4 +1079,26 @@ def _training(
         signatures=signatures,
         alcoa=alcoa,
         scores_stored=bool(stored),
+        trainer_rating=link.trainer_rating if link else None,
+        trainer_comment=_text(link.trainer_comment) if link else "",
+        rated_by=tr("{who}, {at:%d %b %Y %H:%M} UTC", who=link.rated_by, at=link.rated_at)
+        if link and link.rated_by and link.rated_at
+        else "",
+        self_assessment=_self_assessment(scores),
     )
+
+
+def _self_assessment(scores: TrainingScores | None) -> str:
+    """How well the trainee judged their own answers before seeing the score."""
+    if scores is None:
+        return ""
+    found = [c for q in scores.questions if (c := q.calibration) is not None]
+    if not found:
+        return ""
+    kinds = {k: sum(1 for c in found if c.kind == k) for k in ("calibrated", "over-confident", "under-confident")}
+    return tr(
+        "The trainee rated {n} of {m} scored answers before seeing the score: {ok} judged well, {over} rated "
+        "higher than they scored, {under} lower.",
+        n=len(found), m=sum(1 for q in scores.questions if not q.score.not_applicable), ok=kinds["calibrated"],
+        over=kinds["over-confident"], under=kinds["under-confident"],
+    )  # fmt: skip
