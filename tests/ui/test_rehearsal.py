@@ -46,11 +46,15 @@ def reasons(monkeypatch):
     return type("Reasons", (), {"given": given, "asked": asked})
 
 
-def submit(qtbot, screen, text):
+def submit(qtbot, screen, text, rating=Qt.Key.Key_3):
+    """Type the answer, Ctrl+Enter, then rate it from the keyboard (0 skips) before the score shows."""
     screen.answer.setFocus()
     qtbot.keyClicks(screen.answer, text)
+    qtbot.keyClick(screen.answer, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert screen.rating_box.isVisible() and not screen.feedback.isVisible()  # nothing revealed before the rating
+    assert screen.answer.isReadOnly()
     with qtbot.waitSignal(screen.answer_scored, timeout=5000):
-        qtbot.keyClick(screen.answer, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        qtbot.keyClick(screen.focusWidget(), rating)
 
 
 def next_question(qtbot, screen):
@@ -279,3 +283,158 @@ def test_the_session_menu_acts_on_a_rehearsal_and_start_next_drill(qtbot, window
     drill = window.interview
     assert drill.snap.script[0].question_id == "DI-001"
     assert services.training.link(drill.session_id).trainee_id == services.training.trainee("Ola").id
+
+
+def _drill(services, window, question_ids=("DI-001", "DI-003"), **kw):
+    catalogue = window.catalogue()
+    scenario = catalogue.scenario(SCENARIO)
+    return services.training.start_session(
+        scenario, list(catalogue.banks.values()), trainee="Jonas Brandt", question_ids=list(question_ids), **kw
+    )
+
+
+def test_the_trainee_rates_the_answer_before_the_reveal(qtbot, window, services):
+    drill = _drill(services, window)
+    window.open_session(drill.id)
+    screen = window.interview
+    screen.answer.setFocus()
+    qtbot.keyClicks(screen.answer, WEAK)
+    qtbot.keyClick(screen.answer, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert screen.rating_box.isVisible() and screen.phase == "rating"
+    assert not screen.submit_button.isVisible() and not screen.na_button.isVisible()
+    # Ctrl+Enter again does not skip the rating, and typing a digit does not reach the answer
+    qtbot.keyClick(screen.focusWidget(), Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert screen.phase == "rating" and services.training.attempts(drill.id) == []
+    with qtbot.waitSignal(screen.answer_scored, timeout=5000):
+        qtbot.keyClick(screen.focusWidget(), Qt.Key.Key_5)  # sure it was complete; it was not
+    assert screen.answer.toPlainText() == WEAK and not screen.rating_box.isVisible()
+    (attempt,) = services.training.attempts(drill.id)
+    assert attempt.self_rating == 5
+    assert screen.calibration.isVisible() and "Over-confident" in screen.calibration.text()
+    assert "you rated it 5/5" in screen.calibration.text()
+
+    next_question(qtbot, screen)  # the probe
+    submit(qtbot, screen, PROBE, rating=Qt.Key.Key_0)  # 0 skips
+    assert services.training.attempts(drill.id, screen.current.question_id)[0].self_rating is None
+    assert not screen.calibration.isVisible()
+    next_question(qtbot, screen)
+    screen.answer.setFocus()
+    qtbot.keyClicks(screen.answer, DI_003)
+    qtbot.keyClick(screen.answer, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    with qtbot.waitSignal(screen.answer_scored, timeout=5000):  # a mouse click rates too
+        qtbot.mouseClick(screen.self_rating_buttons[2], Qt.MouseButton.LeftButton)
+    assert services.training.attempts(drill.id, "DI-003")[0].self_rating == 2
+    # typing a digit in the next answer is text, not a rating
+    next_question(qtbot, screen)
+    if screen.current is not None:
+        qtbot.keyClicks(screen.answer, "3")
+        assert screen.answer.toPlainText().endswith("3") and screen.phase == "answer"
+
+
+def test_the_inspectors_silence_lets_the_trainee_add_to_the_answer(qtbot, window, services):
+    drill = _drill(services, window, ("DI-003",), silence_seconds=1)
+    window.open_session(drill.id)
+    screen = window.interview
+    assert "inspector silence 1 s" in screen.header.text()
+    screen.answer.setFocus()
+    qtbot.keyClicks(screen.answer, "Each operator has their own account on the HMI.")
+    qtbot.keyClick(screen.answer, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert screen.phase == "silence" and screen.silence_box.isVisible()
+    assert "waits" in screen.silence_label.text() and screen.clock_label.text().startswith("silence")
+    assert not screen.answer.isReadOnly() and not screen.rating_box.isVisible()
+    qtbot.keyClicks(screen.answer, " Access is reviewed every quarter under SOP-IT-012.")  # drawn out by the silence
+    qtbot.waitUntil(lambda: screen.phase == "rating", timeout=4000)  # the silence ends by itself
+    assert not screen.silence_box.isVisible() and screen.answer.isReadOnly()
+    with qtbot.waitSignal(screen.answer_scored, timeout=5000):
+        qtbot.keyClick(screen.focusWidget(), Qt.Key.Key_4)
+    (attempt,) = services.training.attempts(drill.id)
+    assert attempt.text.endswith("Access is reviewed every quarter under SOP-IT-012.")  # scored with the addition
+
+    # Ctrl+Enter ends the silence early; a drill without silence goes straight to the rating
+    screen.try_again()
+    qtbot.keyClicks(screen.answer, "Each operator has their own account.")
+    qtbot.keyClick(screen.answer, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert screen.phase == "silence"
+    qtbot.keyClick(screen.answer, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert screen.phase == "rating" and not screen.silence_timer.isActive()
+    with qtbot.waitSignal(screen.answer_scored, timeout=5000):
+        qtbot.keyClick(screen.focusWidget(), Qt.Key.Key_Escape)  # Esc skips
+    assert [a.self_rating for a in services.training.attempts(drill.id)] == [4, None]
+
+
+def test_the_assessor_rates_the_drill_on_its_result_page(qtbot, window, services):
+    drill = _drill(services, window, ("DI-003",))
+    window.open_session(drill.id)
+    screen = window.interview
+    submit(qtbot, screen, DI_003, rating=Qt.Key.Key_4)
+    while screen.current is not None:
+        next_question(qtbot, screen)
+        if screen.current is not None:
+            submit(qtbot, screen, DI_003)
+    assert screen.done.isVisible() and screen.trainer_box.isVisible()
+    assert screen.trainer_rating() is None and screen.trainer_save.isEnabled()
+    qtbot.mouseClick(screen.finish_button, Qt.MouseButton.LeftButton)  # rated after the drill is finished
+    assert screen.trainer_box.isVisible()
+    qtbot.mouseClick(screen.trainer_buttons[4], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(screen.trainer_buttons[2], Qt.MouseButton.LeftButton)  # one at most
+    assert screen.trainer_rating() == 2
+    screen.trainer_comment.setFocus()
+    qtbot.keyClicks(screen.trainer_comment, "Calm; <guessed> the review period & argued.")
+    with qtbot.waitSignal(screen.rated, timeout=5000):
+        qtbot.mouseClick(screen.trainer_save, Qt.MouseButton.LeftButton)
+    link = services.training.link(drill.id)
+    assert (link.trainer_rating, link.trainer_comment, link.rated_by) == (
+        2, "Calm; <guessed> the review period & argued.", "Ann Auditor"
+    )  # fmt: skip
+    assert "Saved by Ann Auditor" in screen.trainer_note.text()
+    assert services.trail.verify().problem is None
+    record = ReportService(services.inspection).build(drill.id).training
+    assert record is not None and record.trainer_rating == 2 and record.trainer_comment.startswith("Calm")
+    window.open_session(drill.id)  # opened again: the rating is shown as saved
+    again = window.interview
+    assert again.trainer_box.isVisible() and again.trainer_rating() == 2
+    assert again.trainer_comment.toPlainText() == "Calm; <guessed> the review period & argued."
+
+
+def test_the_new_session_dialog_starts_a_drill_for_a_named_trainee(qtbot, window, services, asked):
+    from mockinspect.ui.wizard import NewSessionDialog
+
+    catalogue = window.catalogue()
+    dialog = NewSessionDialog(services, catalogue, "Dr. Anna Weber", window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert not dialog.trainee.isVisible() and not dialog.silence.isVisible()  # an audit has no trainee
+    dialog.mode.setCurrentIndex(dialog.mode.findData("training"))
+    assert dialog.trainee.isVisible() and dialog.inspection_date.isVisible() and dialog.silence.isVisible()
+    assert dialog.create_button.text() == "Start rehearsal"
+    dialog.scenario.setCurrentIndex(dialog.scenario.findData(SCENARIO))
+    dialog.seed.setText("7")
+    with qtbot.assertNotEmitted(dialog.session_created):
+        dialog.create_session()  # no trainee named
+    assert asked.calls and "name the trainee" in asked.calls[-1][1]
+    dialog.trainee.setCurrentText("Mia Wong")
+    dialog.inspection_date.setText("2027-13-01")
+    with qtbot.assertNotEmitted(dialog.session_created):
+        dialog.create_session()
+    assert "not a date" in asked.calls[-1][1]
+    dialog.inspection_date.setText("2027-06-01")
+    dialog.participants.setPlainText("Tom Reed, observer, QA")
+    qtbot.mouseClick(dialog.silence, Qt.MouseButton.LeftButton, pos=dialog.silence.rect().center())
+    with qtbot.waitSignal(dialog.session_created, timeout=5000) as created:
+        dialog.create_session()
+    sid = created.args[0]
+    link = services.training.link(sid)
+    assert link is not None and services.training.trainee(link.trainee_id).name == "Mia Wong"
+    assert link.inspection_date.isoformat() == "2027-06-01" and link.assessor == "Dr. Anna Weber"
+    assert link.silence_seconds == 7
+    session = services.inspection.session(sid)
+    assert [(p.name, p.role) for p in session.participants] == [("Mia Wong", "trainee"), ("Tom Reed", "observer")]
+    dialog.mode.setCurrentIndex(dialog.mode.findData("audit"))
+    assert not dialog.trainee.isVisible() and dialog.create_button.text() == "Start inspection"
+
+
+def test_help_lists_the_rehearsal_keys(window):
+    rows = window.shortcut_rows()
+    rehearsal = {keys: what for group, keys, what in rows if group == "In a rehearsal"}
+    assert "1 2 3 4 5" in rehearsal and "0 / Esc" in rehearsal and "Alt+N" in rehearsal
+    assert "Ctrl+Enter" in rehearsal and "silence" in rehearsal["Ctrl+Enter"]

@@ -362,10 +362,13 @@ class TrainingService(ServiceBase):
         department: str | None = None,
         role: str | None = None,
         silence_seconds: int | None = None,
+        address: str | None = None,
+        participants: Sequence[Participant] = (),
     ) -> Session:
         """Start a training session for ``trainee`` (added if new). ``question_ids``: a drill
         of exactly these questions (e.g. ``next_drill``), drawn from the scenario's banks.
-        ``silence_seconds``: the inspector waits this long after each answer (None: off)."""
+        ``silence_seconds``: the inspector waits this long after each answer (None: off).
+        ``participants``: others present (a trainer, an observer), after the trainee."""
         silence = _silence(silence_seconds)
         person = self.ensure_trainee(trainee, employee_id=employee_id, department=department, role=role)
         run = self._drill_scenario(scenario, banks, question_ids) if question_ids else scenario
@@ -376,7 +379,11 @@ class TrainingService(ServiceBase):
             mode=Mode.TRAINING,
             lead=assessor,
             seed=seed,
-            participants=[Participant(person.name, "trainee", person.department)],
+            participants=[
+                Participant(person.name, "trainee", person.department),
+                *(p for p in participants if p.name.casefold() != person.name.casefold()),
+            ],
+            address=address,
         )
         self._link(session.id, person, inspection_date, assessor, silence)
         return session

@@ -16,6 +16,7 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -34,7 +35,7 @@ from PySide6.QtWidgets import (
 from mockinspect.domain.trainee import Trainee
 from mockinspect.errors import UserError
 from mockinspect.services import Services
-from mockinspect.services.training import AreaStanding, DueItem, SessionHistory
+from mockinspect.services.training import SILENCE_SECONDS, AreaStanding, DueItem, SessionHistory
 from mockinspect.ui.common import guarded, show_error, tr
 from mockinspect.ui.models import Column, RowsModel
 from mockinspect.ui.style import colours
@@ -92,6 +93,8 @@ class NewDrillDialog(QDialog):
             self.scenario.addItem(scenario.title, scenario.id)
         self.inspection_date = QLineEdit(placeholderText=tr("YYYY-MM-DD: reviews are spaced to fit before it"))
         self.assessor = QLineEdit(placeholderText=tr("who reviews the scores (optional)"))
+        self.silence = QCheckBox(tr("The inspector stays silent for {n} s after each answer", n=SILENCE_SECONDS))
+        self.silence.setToolTip(tr("Real inspectors use silence to draw more out; off by default"))
         form = QFormLayout()
         form.addRow(tr("&Trainee"), self.trainee)
         form.addRow(tr("&Employee id"), self.employee_id)
@@ -100,10 +103,11 @@ class NewDrillDialog(QDialog):
         form.addRow(tr("S&cenario"), self.scenario)
         form.addRow(tr("&Inspection date"), self.inspection_date)
         form.addRow(tr("&Assessor"), self.assessor)
+        form.addRow("", self.silence)
         for widget, name in (
             (self.trainee, tr("Trainee")), (self.employee_id, tr("Employee id")), (self.department, tr("Department")),
             (self.role, tr("Role")), (self.scenario, tr("Scenario")), (self.inspection_date, tr("Inspection date")),
-            (self.assessor, tr("Assessor")),
+            (self.assessor, tr("Assessor")), (self.silence, tr("Inspector silence")),
         ):  # fmt: skip
             widget.setAccessibleName(name)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
@@ -131,6 +135,7 @@ class NewDrillDialog(QDialog):
                 employee_id=self.employee_id.text() or None,
                 department=self.department.text() or None,
                 role=self.role.text() or None,
+                silence_seconds=SILENCE_SECONDS if self.silence.isChecked() else None,
             )
         except UserError as exc:
             show_error(self, str(exc))

@@ -1,10 +1,13 @@
 """The rehearsal screen: a training session, with the app as the inspector and coach.
 
 The persona asks; a clock counts down the seconds per question the scenario allows (after a
-short think time); the trainee types. Submit (Ctrl+Enter) scores the answer through the
-training service and reveals the key points with the matched words highlighted in the
-answer, the guidance, the flags an inspector would note, and the score with its five
-dimensions. The trainee or a trainer confirms or overrides each key point (a change asks
+short think time); the trainee types. Submit (Ctrl+Enter) ends the answer; if the drill has the
+inspector's silence on, the inspector then says nothing for a few seconds (the trainee may add
+to the answer, as people do when an inspector waits); then the trainee rates their own answer
+1-5 (keys 1-5, or 0/Esc to skip) before seeing anything. Only then is the answer scored through
+the training service, and the screen reveals the key points with the matched words highlighted
+in the answer, the guidance, the flags an inspector would note, the score with its five
+dimensions, and the self-rating against the score (over- or under-confident). The trainee or a trainer confirms or overrides each key point (a change asks
 why; every one is kept in the audit trail). Next (Ctrl+Enter again) asks what the inspector
 asks next: the probes for what the answer missed first, then the next question, then a
 failed item again. A "show me" question raises a timed document request that the trainee
@@ -15,6 +18,7 @@ from the service; this screen computes none.
 
 Signals:
     answer_scored(str): an answer was scored (the question id).
+    rated(): the assessor's global rating or comment was saved.
     credit_set(str): a key point's credit was confirmed or overridden (the question id).
     draft_saved(str): typing was saved as a draft (the question id).
     closed(): the user went back to the start screen.
@@ -31,6 +35,7 @@ from typing import Any
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QUndoStack
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QAbstractItemView,
     QButtonGroup,
     QFrame,
@@ -61,6 +66,32 @@ from mockinspect.ui.models import Column, RowsModel
 from mockinspect.ui.style import HUES, colours, mix
 
 THINK_SECONDS_DEFAULT = 3
+SELF_RATINGS: tuple[tuple[int, str], ...] = (
+    (1, tr("Poor")),
+    (2, tr("Weak")),
+    (3, tr("Partly")),
+    (4, tr("Good")),
+    (5, tr("Complete")),
+)
+CALIBRATION_NAMES = {
+    "calibrated": tr("Judged well"),
+    "over-confident": tr("Over-confident"),
+    "under-confident": tr("Under-confident"),
+}
+
+
+def rehearsal_keys() -> list[tuple[str, str]]:
+    """(keys, what) of the rehearsal screen, for Help > Keyboard shortcuts."""
+    return [
+        ("Ctrl+Enter", tr("Submit the answer; end the inspector's silence; then the next question")),
+        ("1 2 3 4 5", tr("Rate your own answer before the score is shown")),
+        ("0 / Esc", tr("Skip the self-rating")),
+        ("Alt+N", tr("Not my area (never lowers the score)")),
+        ("Alt+A", tr("Try the question again")),
+        ("Ctrl+E / Ctrl+G", tr("Focus the answer / the list of questions")),
+    ]
+
+
 TIPS = (  # the behaviours inspectors look for (training brief §1)
     tr("Answer the question asked, in full sentences, then stop."),
     tr("Don't guess: say \"I don't know, but I can find out\", or offer to fetch the owner."),
@@ -174,6 +205,7 @@ class RehearsalScreen(QWidget):
     """
 
     answer_scored = Signal(str)
+    rated = Signal()
     credit_set = Signal(str)
     draft_saved = Signal(str)
     record_produced = Signal(int)
@@ -199,6 +231,10 @@ class RehearsalScreen(QWidget):
         self.current: ScriptEntry | None = None
         self.shown: QuestionScore | None = None  # the scored attempt on show for ``current``
         self.submitted = False
+        self.phase = "answer"  # answer -> (silence) -> rating -> scored
+        self._took: float | None = None  # seconds the answer took, fixed at Submit (or when added to in the silence)
+        self._text_at_submit = ""
+        self._silence_started = 0.0
         self._loading = False
         self._dirty = False
         self._shown_at = time.monotonic()
@@ -213,6 +249,10 @@ class RehearsalScreen(QWidget):
         self.autosave.timeout.connect(self.save_draft)
         self.clock = QTimer(self, interval=250)
         self.clock.timeout.connect(self._tick)
+        link = self.scores.link
+        self.silence = link.silence_seconds if link is not None and link.silence_seconds else 0
+        self.silence_timer = QTimer(self, singleShot=True)
+        self.silence_timer.timeout.connect(self.end_silence)
         self._build()
         self._fill_list()
         self._paint_header()
@@ -321,6 +361,57 @@ class RehearsalScreen(QWidget):
         self.retry_button.setToolTip(tr("Alt+A: answer this question once more"))
         self.retry_button.setAccessibleName(tr("Try the question again"))
         self.retry_button.clicked.connect(self.try_again)
+        # the inspector's silence after the answer (an option of the drill)
+        self.silence_box = QFrame()
+        self.silence_box.setObjectName("card")
+        self.silence_label = QLabel()
+        self.silence_label.setWordWrap(True)
+        self.silence_label.setTextFormat(Qt.TextFormat.RichText)
+        self.silence_label.setAccessibleName(tr("The inspector is waiting"))
+        self.silence_bar = QProgressBar()
+        self.silence_bar.setTextVisible(False)
+        self.silence_bar.setFixedHeight(4)
+        self.continue_button = QPushButton(tr("Done  Ctrl+Enter"))
+        self.continue_button.setAccessibleName(tr("End the silence: the answer is complete"))
+        self.continue_button.clicked.connect(self.end_silence)
+        silence_layout = QGridLayout(self.silence_box)
+        silence_layout.addWidget(self.silence_label, 0, 0)
+        silence_layout.addWidget(self.continue_button, 0, 1, Qt.AlignmentFlag.AlignTop)
+        silence_layout.addWidget(self.silence_bar, 1, 0, 1, 2)
+        silence_layout.setColumnStretch(0, 1)
+        self.silence_box.setVisible(False)
+
+        # the trainee's self-rating, before anything is revealed
+        self.rating_box = QFrame()
+        self.rating_box.setObjectName("card")
+        self.rating_box.setAccessibleName(tr("Rate your own answer"))
+        rating_title = QLabel(
+            f"<b>{html.escape(tr('Before you see the score: how good was that answer?'))}</b><br>"
+            f"<span style='color:{colours().muted}'>"
+            f"{html.escape(tr('Press 1 to 5, or 0 to skip. Knowing when an answer is weak is a skill too.'))}</span>"
+        )
+        rating_title.setTextFormat(Qt.TextFormat.RichText)
+        rating_title.setWordWrap(True)
+        rating_row = QHBoxLayout()
+        rating_row.setSpacing(6)
+        self.self_rating_buttons: dict[int, QPushButton] = {}
+        for value, name in SELF_RATINGS:
+            button = QPushButton(f"{value}  {name}")
+            button.setAccessibleName(tr("Rate your answer {n} of 5: {name}", n=value, name=name))
+            button.setMinimumWidth(84)
+            button.clicked.connect(lambda _c=False, v=value: self.rate_self(v))
+            rating_row.addWidget(button)
+            self.self_rating_buttons[value] = button
+        rating_row.addStretch(1)
+        self.skip_rating_button = QPushButton(tr("Skip  0"))
+        self.skip_rating_button.setAccessibleName(tr("Skip the self-rating"))
+        self.skip_rating_button.clicked.connect(lambda: self.rate_self(None))
+        rating_row.addWidget(self.skip_rating_button)
+        rating_layout = QVBoxLayout(self.rating_box)
+        rating_layout.addWidget(rating_title)
+        rating_layout.addLayout(rating_row)
+        self.rating_box.setVisible(False)
+
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.retry_button)
@@ -357,6 +448,54 @@ class RehearsalScreen(QWidget):
         self.finish_button.clicked.connect(self.finish)
         self.finish_button.setVisible(False)
 
+        # the assessor's optional global rating and comment (training brief §2)
+        self.trainer_box = QGroupBox(tr("Assessor's global rating (optional)"))
+        self.trainer_box.setAccessibleName(tr("The assessor's global rating"))
+        self.trainer_group = QButtonGroup(self)
+        self.trainer_group.setExclusive(False)  # one at most, and a click on the checked one clears it
+        self.trainer_group.buttonClicked.connect(self._trainer_clicked)
+        trainer_row = QHBoxLayout()
+        trainer_row.setSpacing(4)
+        self.trainer_buttons: dict[int, QToolButton] = {}
+        c = colours()
+        for value in range(1, 6):
+            box = QToolButton()
+            box.setText(str(value))
+            box.setCheckable(True)
+            box.setAccessibleName(tr("Global rating {n} of 5", n=value))
+            box.setStyleSheet(
+                f"QToolButton {{ padding: 4px 12px; }} QToolButton:checked {{ background: {c.state('good')};"
+                f" border: 1px solid {HUES['good']}; border-radius: 3px; font-weight: 600; }}"
+            )
+            self.trainer_group.addButton(box, value)
+            trainer_row.addWidget(box)
+            self.trainer_buttons[value] = box
+        scale = QLabel(tr("1 = far below, 5 = well above what the role needs"))
+        scale.setObjectName("muted")
+        trainer_row.addWidget(scale)
+        trainer_row.addStretch(1)
+        self.trainer_comment = QPlainTextEdit()
+        self.trainer_comment.setPlaceholderText(
+            tr("What a checklist misses: manner, composure, how they handled the silence…")
+        )
+        self.trainer_comment.setAccessibleName(tr("The assessor's comment"))
+        self.trainer_comment.setTabChangesFocus(True)
+        self.trainer_comment.setFixedHeight(64)
+        self.trainer_save = QPushButton(tr("Save rating"))
+        self.trainer_save.setAccessibleName(tr("Save the assessor's rating and comment"))
+        self.trainer_save.clicked.connect(self.save_trainer_rating)
+        self.trainer_note = QLabel()
+        self.trainer_note.setObjectName("muted")
+        self.trainer_note.setWordWrap(True)
+        save_row = QHBoxLayout()
+        save_row.addWidget(self.trainer_note, 1)
+        save_row.addWidget(self.trainer_save)
+        trainer_layout = QVBoxLayout(self.trainer_box)
+        trainer_layout.addLayout(trainer_row)
+        trainer_layout.addWidget(self.trainer_comment)
+        trainer_layout.addLayout(save_row)
+        self.trainer_box.setVisible(False)
+
         center = QWidget()
         center_layout = QVBoxLayout(center)
         center_layout.setContentsMargins(0, 0, 0, 0)
@@ -366,11 +505,14 @@ class RehearsalScreen(QWidget):
         answer_layout.addWidget(answer_label)
         answer_layout.addWidget(self.answer, 1)
         answer_layout.addWidget(self.saved)
+        answer_layout.addWidget(self.silence_box)
+        answer_layout.addWidget(self.rating_box)
         answer_layout.addLayout(buttons)
         center_layout.addWidget(card)
         center_layout.addWidget(self.answer_area, 1)
         center_layout.addWidget(self.request_box)
         center_layout.addWidget(self.done)
+        center_layout.addWidget(self.trainer_box)
         center_layout.addWidget(self.finish_button, 0, Qt.AlignmentFlag.AlignRight)
         center_layout.addStretch(0)
 
@@ -379,6 +521,10 @@ class RehearsalScreen(QWidget):
         self.verdict.setObjectName("verdict")
         self.verdict.setTextFormat(Qt.TextFormat.RichText)
         self.verdict.setWordWrap(True)
+        self.calibration = QLabel()
+        self.calibration.setTextFormat(Qt.TextFormat.RichText)
+        self.calibration.setWordWrap(True)
+        self.calibration.setAccessibleName(tr("Your self-rating against the score"))
         self.dimensions = QLabel()
         self.dimensions.setTextFormat(Qt.TextFormat.RichText)
         self.dimensions.setWordWrap(True)
@@ -404,6 +550,7 @@ class RehearsalScreen(QWidget):
         self.feedback = QWidget()
         feedback_layout = QVBoxLayout(self.feedback)
         feedback_layout.addWidget(self.verdict)
+        feedback_layout.addWidget(self.calibration)
         feedback_layout.addWidget(self.dimensions)
         feedback_layout.addWidget(self._caption(tr("Your answer")))
         feedback_layout.addWidget(self.highlight)
@@ -420,8 +567,8 @@ class RehearsalScreen(QWidget):
         feedback_layout.addStretch(1)
         tips = "".join(f"<li>{html.escape(t)}</li>" for t in TIPS)
         keys = tr(
-            "Keys: Ctrl+Enter submits, then asks the next question · Alt+N not my area · Alt+A try again · "
-            "Ctrl+G the list · Ctrl+E the answer"
+            "Keys: Ctrl+Enter submits, then asks the next question · 1-5 rate your answer, 0 skips · "
+            "Alt+N not my area · Alt+A try again · Ctrl+G the list · Ctrl+E the answer"
         )
         self._tips = (
             f"<p><b>{tr('How to answer an inspector')}</b></p><ul>{tips}</ul>"
@@ -468,6 +615,19 @@ class RehearsalScreen(QWidget):
         shortcut("Alt+A", self.try_again)
         shortcut("Ctrl+E", lambda: self.answer.setFocus())
         shortcut("Ctrl+G", lambda: self.list.setFocus())
+        self._rating_keys: list[QShortcut] = []  # on only while the self-rating is asked
+        rating_keys: tuple[tuple[str, int | None], ...] = (
+            ("1", 1), ("2", 2), ("3", 3), ("4", 4), ("5", 5), ("0", None), ("Esc", None)
+        )  # fmt: skip
+        for key, rating in rating_keys:
+            rating_key = QShortcut(
+                QKeySequence(key),
+                self,
+                lambda v=rating: self.rate_self(v),
+                context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
+            )
+            rating_key.setEnabled(False)
+            self._rating_keys.append(rating_key)
         self.setTabOrder(self.answer, self.submit_button)
         self.setTabOrder(self.submit_button, self.next_button)
         self.setTabOrder(self.next_button, self.confirm_button)
@@ -527,6 +687,7 @@ class RehearsalScreen(QWidget):
         self.header.setText(
             f"<b>{html.escape(who)}</b> &nbsp;·&nbsp; {html.escape(self.snap.session.scenario_title)}"
             f" &nbsp;·&nbsp; {html.escape(persona)} &nbsp;·&nbsp; {tr('rehearsal')}"
+            + (f" &nbsp;·&nbsp; {html.escape(tr('inspector silence {n} s', n=self.silence))}" if self.silence else "")
         )
         self.set_trainee_button.setVisible(s.trainee is None and not self.read_only())
         answered = len(s.questions)
@@ -551,10 +712,20 @@ class RehearsalScreen(QWidget):
         finally:
             self._loading = False
 
+    def _reset_phase(self, phase: str) -> None:
+        """Leave the silence or the self-rating (another question is shown, or the drill ended)."""
+        self.phase = phase
+        self.silence_timer.stop()
+        self.silence_box.setVisible(False)
+        self.rating_box.setVisible(False)
+        for key in self._rating_keys:
+            key.setEnabled(False)
+
     def _show_question(self, *, fresh: bool = False) -> None:
         entry = self.current
         assert entry is not None
         self.done.setVisible(False)
+        self.trainer_box.setVisible(False)
         self.finish_button.setVisible(False)
         self.answer_area.setVisible(True)
         self.clock_bar.setVisible(True)
@@ -580,6 +751,7 @@ class RehearsalScreen(QWidget):
             self.answer.setReadOnly(True)
             self.shown = scored
             self.submitted = True
+            self._reset_phase("scored")
             took = scored.attempt.seconds
             self.clock_label.setText("" if took is None else tr("answered in {t}", t=clock_text(took)))
             self.clock_label.setStyleSheet(f"color: {colours().muted};")
@@ -593,6 +765,7 @@ class RehearsalScreen(QWidget):
         self.saved.setText(tr("Draft restored") if draft else "")
         self.shown = None
         self.submitted = False
+        self._reset_phase("answer")
         self.feedback.setVisible(False)
         self.waiting.setText(self._tips)
         self.waiting.setVisible(True)
@@ -610,8 +783,11 @@ class RehearsalScreen(QWidget):
 
     def _buttons(self) -> None:
         writable = not self.read_only()
-        self.submit_button.setEnabled(writable and not self.submitted)
-        self.na_button.setEnabled(writable and not self.submitted)
+        answering = self.phase == "answer"
+        self.submit_button.setEnabled(writable and not self.submitted and answering)
+        self.na_button.setEnabled(writable and not self.submitted and answering)
+        self.submit_button.setVisible(self.phase in ("answer", "scored"))
+        self.na_button.setVisible(self.phase in ("answer", "scored"))
         self.next_button.setEnabled(self.submitted or self.current is None)
         self.retry_button.setVisible(self.submitted and self.current is not None)
         self.retry_button.setEnabled(writable and self.submitted)
@@ -625,6 +801,13 @@ class RehearsalScreen(QWidget):
     def _tick(self) -> None:
         elapsed = self._elapsed()
         c = colours()
+        if self.phase == "silence":
+            left = max(0.0, self.silence - (time.monotonic() - self._silence_started))
+            self.clock_label.setText(tr("silence… {n}", n=int(left) + (1 if left % 1 else 0)))
+            self.clock_label.setStyleSheet(f"color: {c.muted}; font-size: 16pt;")
+            self.silence_bar.setValue(round((self.silence - left) * 10))
+            self._tick_request()
+            return
         if elapsed < self.think:
             self.clock_label.setText(tr("Think… {n}", n=int(self.think - elapsed) + 1))
             self.clock_label.setStyleSheet(f"color: {c.muted}; font-size: 16pt;")
@@ -673,7 +856,11 @@ class RehearsalScreen(QWidget):
     def submit_or_next(self) -> None:
         if self.current is None:
             return
-        if self.submitted:
+        if self.phase == "silence":
+            self.end_silence()
+        elif self.phase == "rating":
+            return  # a rating key, or 0/Esc to skip: never skipped by pressing Ctrl+Enter twice
+        elif self.submitted:
             self.next_question()
         else:
             self.submit()
@@ -686,29 +873,93 @@ class RehearsalScreen(QWidget):
         return {q.id: q for b in banks for q in b.questions}, banks
 
     def submit(self) -> None:
-        if self.current is None or self.submitted or self.read_only():
+        """End the answer: the inspector's silence if the drill has it, then the self-rating."""
+        if self.current is None or self.submitted or self.read_only() or self.phase != "answer":
             return
         text = self.answer.toPlainText()
         if not text.strip():
             show_error(self, tr("Type your answer first; if it is not your area, say so with Not my area (Alt+N)."))
             return
+        self._took = self._answer_seconds()
+        self._text_at_submit = text
+        if self.silence:
+            self._start_silence()
+        else:
+            self._ask_rating()
+
+    def _start_silence(self) -> None:
+        self.phase = "silence"
+        self._silence_started = time.monotonic()
+        self.silence_bar.setMaximum(self.silence * 10)
+        self.silence_bar.setValue(0)
+        self.silence_label.setText(
+            f"<b>{html.escape(tr('The inspector says nothing and waits.'))}</b><br>"
+            + html.escape(
+                tr(
+                    "Add to your answer if something is missing, or let the silence be: it ends in {n} s.",
+                    n=self.silence,
+                )
+            )
+        )
+        self.silence_box.setVisible(True)
+        self.silence_timer.start(self.silence * 1000)
+        self._buttons()
+        self._tick()
+        self.answer.setFocus()
+        self.answer.moveCursor(self.answer.textCursor().MoveOperation.End)
+
+    def end_silence(self) -> None:
+        """The silence is over (its time ran out, or the trainee said the answer is complete)."""
+        if self.phase != "silence":
+            return
+        self.silence_timer.stop()
+        self.silence_box.setVisible(False)
+        if self.answer.toPlainText() != self._text_at_submit:  # added to in the silence: the answer took longer
+            self._took = self._answer_seconds()
+        self._ask_rating()
+
+    def _ask_rating(self) -> None:
+        self.phase = "rating"
+        self.clock.stop()
         self.autosave.stop()
+        self.save_draft()
+        self.answer.setReadOnly(True)
+        self.clock_label.setText(tr("answered in {t}", t=clock_text(self._took or 0)))
+        self.clock_label.setStyleSheet(f"color: {colours().muted};")
+        self.rating_box.setVisible(True)
+        for key in self._rating_keys:
+            key.setEnabled(True)
+        self._buttons()
+        self.self_rating_buttons[3].setFocus()
+
+    def rate_self(self, rating: int | None) -> None:
+        """The trainee's own rating (None: skipped); the answer is then scored and revealed."""
+        if self.phase != "rating" or self.current is None:
+            return
+        self._reset_phase("answer")
         qid = self.current.question_id
+        text = self.answer.toPlainText()
         available, banks = self._available()
         with guarded(self):
-            result = self.services.training.answer(
-                self.session_id,
-                qid,
-                text,
-                seconds=self._answer_seconds(),
-                available=available,
-                banks=banks,
-                origin=self,
-            )
+            try:
+                result = self.services.training.answer(
+                    self.session_id,
+                    qid,
+                    text,
+                    seconds=self._took,
+                    available=available,
+                    banks=banks,
+                    origin=self,
+                    self_rating=rating,
+                )
+            except Exception:
+                self.answer.setReadOnly(self.read_only())  # nothing stored: the answer can be changed and sent again
+                self._buttons()
+                raise
             self._scored(qid, result)
 
     def not_applicable(self) -> None:
-        if self.current is None or self.submitted or self.read_only():
+        if self.current is None or self.submitted or self.read_only() or self.phase != "answer":
             return
         qid = self.current.question_id
         with guarded(self):
@@ -717,6 +968,7 @@ class RehearsalScreen(QWidget):
 
     def _scored(self, qid: str, result: AnswerResult) -> None:
         self.clock.stop()
+        self._reset_phase("scored")
         took = result.attempt.seconds
         self.clock_label.setText("" if took is None else tr("answered in {t}", t=clock_text(took)))
         self.clock_label.setStyleSheet(f"color: {colours().muted};")
@@ -802,6 +1054,8 @@ class RehearsalScreen(QWidget):
             f"<p>{tr('Print the training record with File › Export PDF report (Ctrl+P).')}</p>"
         )
         self.done.setVisible(True)
+        self._reset_phase("scored")
+        self._show_trainer_rating()
         self.finish_button.setVisible(self.snap.session.state is SessionState.OPEN and not self.read_only())
         self.answer_area.setVisible(False)
         self.clock_bar.setVisible(False)
@@ -872,6 +1126,7 @@ class RehearsalScreen(QWidget):
             f"{score}<span style='color:{tone}; font-size:13pt; font-weight:600'>{html.escape(verdict)}</span>"
             f"<br><span style='color:{c.muted}'>{html.escape(tries)} · {tr('review grade')} {item.quality}/5</span>"
         )
+        self._show_calibration(row)
         rows = "".join(
             f"<tr><td><b>{html.escape(d.key)}</b>&nbsp;</td><td>{html.escape(d.name)}&nbsp;</td>"
             f"<td style='color:{c.accent}; white-space:nowrap'>{_dots(d.score)}&nbsp;</td>"
@@ -902,6 +1157,30 @@ class RehearsalScreen(QWidget):
                 + (f"<p><b>{tr('Records to have ready')}</b></p><ul>{evidence}</ul>" if evidence else "")
             )
         self.confirm_button.setEnabled(not item.not_applicable and not self.read_only())
+
+    def _show_calibration(self, row: QuestionScore) -> None:
+        """The trainee's own rating against what the answer earned (hidden when skipped)."""
+        cal = row.calibration
+        self.calibration.setVisible(cal is not None)
+        if cal is None:
+            return
+        c = colours()
+        hue = {"calibrated": "good", "over-confident": "bad", "under-confident": "info"}[cal.kind]
+        advice = {
+            "calibrated": tr(
+                "You know where your answer stands: in front of an inspector that keeps you from bluffing."
+            ),
+            "over-confident": tr(
+                "You rated it higher than it scored. When you are not sure, say so and offer to find out."
+            ),
+            "under-confident": tr("It was better than you thought: say it plainly, without hedging."),
+        }[cal.kind]
+        self.calibration.setText(
+            f"<span style='color:{c.readable(HUES[hue])}; font-weight:600'>"
+            f"{html.escape(CALIBRATION_NAMES[cal.kind])}</span> &nbsp;"
+            f"{html.escape(tr('you rated it {r}/5, it earned {e}/5', r=cal.self_rating, e=cal.earned))}"
+            f"<br><span style='color:{c.muted}'>{html.escape(advice)}</span>"
+        )
 
     def _fill_points(self, row: QuestionScore) -> None:
         while self.points_layout.count():
@@ -1065,6 +1344,44 @@ class RehearsalScreen(QWidget):
             self._show_request()
             self.record_produced.emit(request.id)
 
+    # -- the assessor's global rating -----------------------------------------------------------------
+
+    def _show_trainer_rating(self) -> None:
+        link = self.scores.link
+        self.trainer_box.setVisible(link is not None)
+        if link is None:
+            return
+        writable = self.services.db.mode != "read"
+        for value, button in self.trainer_buttons.items():
+            button.setChecked(value == link.trainer_rating)
+            button.setEnabled(writable)
+        self.trainer_comment.setPlainText(link.trainer_comment or "")
+        self.trainer_comment.setReadOnly(not writable)
+        self.trainer_save.setEnabled(writable)
+        if link.rated_by and link.rated_at is not None:
+            self.trainer_note.setText(
+                tr("Saved by {who}, {at}", who=link.rated_by, at=link.rated_at.astimezone().strftime("%d %b %Y %H:%M"))
+            )
+        else:
+            self.trainer_note.setText(tr("Printed in the training record; kept in the audit trail."))
+
+    def _trainer_clicked(self, clicked: QAbstractButton) -> None:
+        for button in self.trainer_buttons.values():  # at most one checked; clicking it again clears it
+            if button is not clicked:
+                button.setChecked(False)
+
+    def trainer_rating(self) -> int | None:
+        return next((v for v, b in self.trainer_buttons.items() if b.isChecked()), None)
+
+    def save_trainer_rating(self) -> None:
+        with guarded(self):
+            self.services.training.rate_session(
+                self.session_id, self.trainer_rating(), comment=self.trainer_comment.toPlainText()
+            )
+            self.scores = self.services.training.scores(self.session_id)
+            self._show_trainer_rating()
+            self.rated.emit()
+
     # -- the trainee ---------------------------------------------------------------------------------
 
     def set_trainee(self) -> None:
@@ -1120,4 +1437,4 @@ class RehearsalScreen(QWidget):
         self.closed.emit()
 
 
-__all__ = ["RehearsalScreen", "clock_text", "highlighted_answer"]
+__all__ = ["RehearsalScreen", "clock_text", "highlighted_answer", "rehearsal_keys"]

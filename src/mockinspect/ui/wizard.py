@@ -1,4 +1,5 @@
-"""The new-session dialog: site, mode, scenario (with what it covers), lead, participants, seed.
+"""The new-session dialog: site, mode, scenario (with what it covers), lead, participants, seed;
+for a training session also the trainee, the inspection prepared for and the inspector's silence.
 
 Signals:
     session_created(str): the id of the session just created.
@@ -7,10 +8,12 @@ Signals:
 from __future__ import annotations
 
 import html
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -23,9 +26,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mockinspect.domain.session import Participant
+from mockinspect.domain.session import Mode, Participant
 from mockinspect.errors import UserError
 from mockinspect.services import Services, rules
+from mockinspect.services.training import SILENCE_SECONDS
 from mockinspect.ui.common import show_error, tr
 
 
@@ -79,10 +83,29 @@ class NewSessionDialog(QDialog):
         self.participants.setFixedHeight(72)
         self.participants.setTabChangesFocus(True)
         self.seed = QLineEdit(placeholderText=tr("optional: the same seed draws the same questions"))
+        # a training session is for a named trainee (shown in Training mode only)
+        self.trainee = QComboBox()
+        self.trainee.setEditable(True)
+        editor = self.trainee.lineEdit()
+        if editor is not None:
+            editor.setPlaceholderText(tr("who rehearses (added if new)"))
+        try:
+            names = [p.name for p in services.training.trainees()]
+        except UserError:
+            names = []
+        self.trainee.addItems(names)
+        self.trainee.setCurrentText("")
+        self.inspection_date = QLineEdit(placeholderText=tr("YYYY-MM-DD: reviews are spaced to fit before it"))
+        self.silence = QCheckBox(tr("The inspector stays silent for {n} s after each answer", n=SILENCE_SECONDS))
+        self.silence.setToolTip(tr("Real inspectors use silence to draw more out; off by default"))
         form = QFormLayout()
+        self.form = form
         form.addRow(tr("&Site name"), self.site)
         form.addRow(tr("A&ddress"), self.address)
         form.addRow(tr("&Mode"), self.mode)
+        form.addRow(tr("&Trainee"), self.trainee)
+        form.addRow(tr("&Inspection date"), self.inspection_date)
+        form.addRow("", self.silence)
         form.addRow(tr("S&cenario"), self.scenario)
         form.addRow("", self.about)
         form.addRow(tr("&Lead"), self.lead)
@@ -91,6 +114,8 @@ class NewSessionDialog(QDialog):
         for widget, name in (
             (self.site, "Site name"), (self.address, "Address"), (self.mode, "Mode"), (self.scenario, "Scenario"),
             (self.lead, "Lead"), (self.participants, "Participants"), (self.seed, "Seed"),
+            (self.trainee, "Trainee"), (self.inspection_date, "Inspection date"),
+            (self.silence, "Inspector silence"),
         ):
             widget.setAccessibleName(tr(name))
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
@@ -100,10 +125,27 @@ class NewSessionDialog(QDialog):
         self.buttons.accepted.connect(self.create_session)
         self.buttons.rejected.connect(self.reject)
         self.scenario.currentIndexChanged.connect(self._describe)
+        self.mode.currentIndexChanged.connect(self._mode_changed)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.buttons)
         self._describe()
+        self._mode_changed()
+
+    def training(self) -> bool:
+        return bool(self.mode.currentData() == Mode.TRAINING.value)
+
+    def _mode_changed(self) -> None:
+        """The trainee, inspection date and silence rows only for a training session."""
+        training = self.training()
+        for widget in (self.trainee, self.inspection_date, self.silence):
+            self.form.setRowVisible(widget, training)
+        self.site.setPlaceholderText(
+            tr("optional for training: the trainee's department is used")
+            if training
+            else tr("e.g. Helix Cell Therapies, Plant 2")
+        )
+        self.create_button.setText(tr("Start rehearsal") if training else tr("Start inspection"))
 
     def _describe(self) -> None:
         sid = self.scenario.currentData()
@@ -150,6 +192,11 @@ class NewSessionDialog(QDialog):
             if seed_text and not seed_text.isdigit():
                 raise UserError(tr("the seed must be a whole number"))
             scenario = self.catalogue.scenario(self.scenario.currentData())
+            if self.training():
+                session_id = self._start_training(scenario, int(seed_text) if seed_text else None)
+                self.session_created.emit(session_id)
+                self.accept()
+                return
             session = self.services.inspection.create_session(
                 scenario,
                 self.catalogue.banks_for(scenario),
@@ -165,3 +212,27 @@ class NewSessionDialog(QDialog):
             return
         self.session_created.emit(session.id)
         self.accept()
+
+    def _start_training(self, scenario: Any, seed: int | None) -> str:
+        """A drill for the trainee named here (the assessor is the lead)."""
+        trainee = self.trainee.currentText().strip()
+        if not trainee:
+            raise UserError(tr("name the trainee who rehearses (a training session is for a person)"))
+        when_text = self.inspection_date.text().strip()
+        try:
+            when = date.fromisoformat(when_text) if when_text else None
+        except ValueError:
+            raise UserError(tr("the inspection date '{v}' is not a date like 2027-03-01", v=when_text)) from None
+        session = self.services.training.start_session(
+            scenario,
+            self.catalogue.banks_for(scenario),
+            trainee=trainee,
+            site=self.site.text().strip() or None,
+            address=self.address.text().strip() or None,
+            inspection_date=when,
+            assessor=self.lead.text().strip() or None,
+            seed=seed,
+            participants=parse_participants(self.participants.toPlainText()),
+            silence_seconds=SILENCE_SECONDS if self.silence.isChecked() else None,
+        )
+        return session.id
