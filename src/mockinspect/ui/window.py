@@ -376,7 +376,7 @@ class MainWindow(QMainWindow):
 
     def shortcut_rows(self) -> list[tuple[str, str, str]]:
         """(group, keys, what) for Help > Keyboard shortcuts: every menu action with a key, read
-        from the menus themselves, then the keys of the interview screen."""
+        from the menus themselves, then the keys of the interview and rehearsal screens."""
         rows: list[tuple[str, str, str]] = []
         for menu_action in self.menuBar().actions():
             menu = menu_action.menu()
@@ -398,6 +398,9 @@ class MainWindow(QMainWindow):
             (interview, "Ctrl+1 / 2 / 3 / 4", tr("Evidence, requests, findings, history")),
             (interview, "Tab / Shift+Tab", tr("Move between the answer, interviewee, notes and buttons")),
         ]
+        from mockinspect.ui.rehearsal import rehearsal_keys  # the rehearsal screen's own keys
+
+        rows += [(tr("In a rehearsal"), keys, what) for keys, what in rehearsal_keys()]
         return rows
 
     def show_shortcuts(self) -> None:
