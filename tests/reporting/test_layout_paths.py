@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from reportlab.platypus import Paragraph
+from reportlab.platypus.paraparser import ParaParser
 
-from mockinspect.reporting.pdf import _Para, _styles
+from mockinspect.reporting.fonts import markup as mk
+from mockinspect.reporting.pdf import _Para, _Shapes, _styles
 
 TEXT = "The reviewer explained the checks made before release & signed them. " * 6
 
@@ -28,3 +31,55 @@ def test_a_paragraph_breaks_its_lines_once_per_width_and_each_width_keeps_its_ow
     assert _lines(ours) == _lines(plain_narrow)
     assert narrow[1] > wide[1]
     assert len(calls) == 4  # ours twice (one per width), each plain paragraph once
+
+
+USER_TEXTS = [
+    "Zell & Co <GmbH>",
+    "<b>unclosed A & B <font size=80>big</font>",
+    'Specifically, <img src="/etc/passwd"/> and &amp; and <b> were typed.',
+    "Größere Änderung: Prüfung der Übergabe; Ελληνικά κείμενα; Кириллица текст",
+    "品質保証部の担当者が確認しました。 품질 보증 담당자가 확인했습니다. ✅☕ done",
+    "  leading and trailing  \n\n second line\twith a tab  ",
+    "0.1 <A <0.9 &nbsp; &#169; \ue000 private use",
+    "plain words only",
+    "",
+]
+TEMPLATES = [
+    "{}",
+    "<b>{}</b>",
+    '<font size="8.2"><b>1  {}</b> &nbsp;<font color="#5B6577">{}</font> &nbsp;\u00b7&nbsp; <b>{}</b></font><br/><i>{}</i><br/>{}',
+    '<font color="#5B6577">Recommended: {}</font>',
+    "\u201c{}\u201d",
+]
+
+
+def _frags(p: Paragraph) -> list[dict[str, object]]:
+    return [{k: (v.hexval() if hasattr(v, "hexval") else v) for k, v in vars(f).items()} for f in p.frags]
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_paragraphs_built_by_shape_have_the_fragments_the_markup_parser_gives(template):
+    styles = _styles()
+    shapes = _Shapes()
+    for style in ("qa", "cell", "h3"):
+        for i in range(len(USER_TEXTS)):
+            args = [mk(USER_TEXTS[(i + k) % len(USER_TEXTS)]) for k in range(template.count("{}"))]
+            markup = template.format(*args)
+            ours, theirs = shapes.para(markup, styles[style]), Paragraph(markup, styles[style])
+            assert _frags(ours) == _frags(theirs), markup
+            assert ours.getPlainText() == theirs.getPlainText()
+
+
+def test_a_shape_is_parsed_once_and_user_text_is_never_read_as_markup(monkeypatch):
+    style = _styles()["cell"]
+    shapes = _Shapes()
+    parses = []
+    real = ParaParser.parse
+    monkeypatch.setattr(ParaParser, "parse", lambda self, text, st: parses.append(text) or real(self, text, st))
+    typed = ["Answer <b>1</b> & more", "Answer <i>2</i> & more", "Answer <font size=80>3</font> & more"]
+    texts = [shapes.para(f"<b>Q</b> {mk(t)}", style).getPlainText() for t in typed]
+    assert texts == ["Q " + t for t in typed]
+    assert len(parses) == 1
+    (greek,) = shapes.para(mk("\u0391\u03b2\u03b3"), style).frags
+    assert greek.fontName == "NotoSans"
+    assert [f.fontName for f in shapes.para(mk("A \u54c1\u8cea B"), style).frags] == ["NotoSans", "IPAGothic", "NotoSans"]

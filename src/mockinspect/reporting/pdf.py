@@ -8,6 +8,7 @@ glyphs). The same model gives the same bytes: invariant mode, the creation date 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from io import BytesIO
@@ -33,7 +34,9 @@ from reportlab.platypus import (
     Spacer,
     Table,
     TableStyle,
+    cleanBlockQuotedText,
 )
+from reportlab.platypus.paraparser import ParaParser
 
 from mockinspect.reporting import fonts
 from mockinspect.reporting.fonts import markup as mk
@@ -113,6 +116,70 @@ class _Para(Paragraph):
         if hasattr(self, "blPara") and self.width == availWidth:
             wraps[availWidth] = (self.width, self.height, self.blPara, self._wrapWidths)
         return width, height
+
+
+# Tags, entities and runs of text of a paragraph's markup (after reportlab's whitespace cleaning).
+_TOKEN = re.compile(r"<[^<>]*>|&(?:[A-Za-z][A-Za-z0-9]*|#[0-9]+|#x[0-9A-Fa-f]+);|[^<&]+")
+_SLOT = "\ue000"  # a placeholder for a run of text; private use, so never in escaped user text
+
+
+class _Shapes:
+    """Paragraph fragments without reportlab's markup parser for each paragraph.
+
+    Paragraphs of the report share a few shapes (the same tags around different text): the
+    appendix has a thousand paragraphs of one shape. reportlab's parser (html.parser plus a
+    copy of the style per tag) costs more than breaking the lines. So each shape is parsed
+    once, with a placeholder for each run of text, and a paragraph of that shape gets copies
+    of those fragments with its own text. The fragments are the ones the parser would give:
+    the same whitespace cleaning, the entities parsed as the parser does (each its own
+    fragment); markup that does not tokenise cleanly is parsed the usual way.
+    """
+
+    def __init__(self) -> None:
+        self._shapes: dict[tuple[str, str], tuple[list[Any], list[int]] | None] = {}
+
+    def para(self, markup: str, style: ParagraphStyle) -> _Para:
+        text = cleanBlockQuotedText(markup)
+        tokens = _TOKEN.findall(text)
+        if _SLOT in text or sum(map(len, tokens)) != len(text):
+            return _Para(markup, style)
+        runs: list[str] = []
+        shape: list[str] = []
+        for token in tokens:
+            if token[0] in "<&" or token.isspace():
+                shape.append(token)
+            else:
+                shape.append(f"{_SLOT}{len(runs)}{_SLOT}")
+                runs.append(token)
+        key = (style.name, "".join(shape))
+        if key not in self._shapes:
+            self._shapes[key] = self._parse(key[1], style, len(runs))
+        parsed = self._shapes[key]
+        if parsed is None:
+            return _Para(markup, style)
+        template, slots = parsed
+        frags = [f.clone() for f in template]
+        for i, slot in enumerate(slots):
+            if slot >= 0:
+                frags[i].text = runs[slot]
+        return _Para(text, style, frags=frags)
+
+    @staticmethod
+    def _parse(skeleton: str, style: ParagraphStyle, n_runs: int) -> tuple[list[Any], list[int]] | None:
+        parser = ParaParser()
+        parser.caseSensitive = 1  # as Paragraph sets it
+        parsed_style, frags, bullet = parser.parse(skeleton, style)  # type: ignore[no-untyped-call]
+        if frags is None or bullet or parsed_style is not style or style.textTransform:
+            return None
+        slots = []
+        for f in frags:
+            text = getattr(f, "text", "")
+            slots.append(int(text[1:-1]) if text.startswith(_SLOT) and text.endswith(_SLOT) and len(text) > 2 else -1)
+            if slots[-1] < 0 and _SLOT in text:
+                return None
+        if sorted(s for s in slots if s >= 0) != list(range(n_runs)):
+            return None  # a run did not come out as exactly one fragment
+        return frags, slots
 
 
 class _Heading(_Para):
@@ -285,14 +352,15 @@ class _Builder:
         self.m = model
         self.s = _styles()
         self.width = width
+        self.shapes = _Shapes()
 
     def p(self, text: str, style: str = "body") -> Paragraph:
         """A paragraph of user text (escaped)."""
-        return _Para(mk(text), self.s[style])
+        return self.shapes.para(mk(text), self.s[style])
 
     def raw(self, markup: str, style: str = "body") -> Paragraph:
         """A paragraph of our own markup around already-escaped text."""
-        return _Para(markup, self.s[style])
+        return self.shapes.para(markup, self.s[style])
 
     def h1(self, text: str) -> _Heading:
         return _Heading(mk(text), self.s["h1"], 0, text)
