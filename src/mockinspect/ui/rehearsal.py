@@ -50,6 +50,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QSplitter,
     QTableView,
     QTextBrowser,
@@ -494,6 +495,7 @@ class RehearsalScreen(QWidget):
         trainer_layout.addLayout(trainer_row)
         trainer_layout.addWidget(self.trainer_comment)
         trainer_layout.addLayout(save_row)
+        self.trainer_box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self.trainer_box.setVisible(False)
 
         center = QWidget()
@@ -882,6 +884,8 @@ class RehearsalScreen(QWidget):
             return
         self._took = self._answer_seconds()
         self._text_at_submit = text
+        self.saved.setText("")
+        self.clock_bar.setValue(min(self.clock_bar.maximum(), int(self._took)))
         if self.silence:
             self._start_silence()
         else:
@@ -895,10 +899,7 @@ class RehearsalScreen(QWidget):
         self.silence_label.setText(
             f"<b>{html.escape(tr('The inspector says nothing and waits.'))}</b><br>"
             + html.escape(
-                tr(
-                    "Add to your answer if something is missing, or let the silence be: it ends in {n} s.",
-                    n=self.silence,
-                )
+                tr("Add to your answer if something is missing, or let the silence be. Ctrl+Enter when it is complete.")
             )
         )
         self.silence_box.setVisible(True)
@@ -922,10 +923,12 @@ class RehearsalScreen(QWidget):
         self.phase = "rating"
         self.clock.stop()
         self.autosave.stop()
-        self.save_draft()
+        self.save_draft()  # kept as a draft until it is scored, should the app close now
+        self.saved.setText("")
         self.answer.setReadOnly(True)
         self.clock_label.setText(tr("answered in {t}", t=clock_text(self._took or 0)))
         self.clock_label.setStyleSheet(f"color: {colours().muted};")
+        self.clock_bar.setValue(min(self.clock_bar.maximum(), int(self._took or 0)))
         self.rating_box.setVisible(True)
         for key in self._rating_keys:
             key.setEnabled(True)

@@ -1,6 +1,9 @@
 """The training screens for ``make screenshots`` (``ui/screenshots.py`` calls these): a trainee
 with two earlier drills (so progress has history, weak areas and reviews due) and a drill in
-progress, shown asking, scored, and in the Training tab."""
+progress with the inspector's silence on, shown asking, waiting in silence, asking for the
+self-rating, scored, a finished drill with the assessor's rating, and the Training tab.
+
+On their own: ``python -m mockinspect.ui.rehearsal_shots OUT_DIR`` (under Xvfb)."""
 
 from __future__ import annotations
 
@@ -58,6 +61,10 @@ def demo(services: Services, catalogue: Any) -> Demo:
         first.id, "DI-008", "We cross it out and write the right value next to it.", seconds=12, today=earlier
     )
     services.inspection.finish_session(first.id)
+    training.rate_session(
+        first.id, 2, comment="Calm and polite, but guessed how corrections are made and argued when pressed. "
+        "Rehearse GDP corrections (SOP-QA-003) before the next drill.",
+    )  # fmt: skip
     second = training.start_session(
         scenario, banks, trainee=TRAINEE, inspection_date=inspection, assessor="Dr. Anna Weber",
         question_ids=["DI-001", "DI-002"],
@@ -68,13 +75,13 @@ def demo(services: Services, catalogue: Any) -> Demo:
     services.inspection.finish_session(second.id)
     drill = training.start_session(
         scenario, banks, trainee=TRAINEE, inspection_date=inspection, assessor="Dr. Anna Weber",
-        question_ids=["DI-001", "DI-003", "DI-008"],
+        question_ids=["DI-001", "DI-003", "DI-008"], silence_seconds=7,
     )  # fmt: skip
     return Demo(drill.id, "DI-001", "DI-003", first.id)
 
 
 def take(window: Any, out: Path, suffix: str, settle: Callable[[], None], shots: Demo) -> None:
-    """rehearsal-question, -feedback, -done and -progress (with ``suffix``)."""
+    """rehearsal-question, -silence, -rating, -feedback, -done and -progress (with ``suffix``)."""
     from mockinspect.ui.rehearsal import RehearsalScreen
 
     window.open_session(shots.drill)
@@ -85,10 +92,26 @@ def take(window: Any, out: Path, suffix: str, settle: Callable[[], None], shots:
         screen.answer.setPlainText(PARTLY_DI_001)
         screen._shown_at = time.monotonic() - 70  # as if typed for a minute
         screen.submit()
+        screen.end_silence()
+        screen.rate_self(4)  # the trainee thought it good: over-confident
     else:
         screen.go_to(shots.question)
     settle()
     window.grab().save(str(out / f"rehearsal-feedback{suffix}.png"))
+    # the next answer submitted: the inspector's silence, then the self-rating (neither is stored)
+    screen.go_to(shots.asking, fresh=True)
+    screen.answer.setPlainText(DI_003)
+    screen._shown_at = time.monotonic() - 52
+    screen.submit()
+    screen._silence_started = time.monotonic() - 3  # three seconds into the silence
+    screen._tick()
+    settle()
+    window.grab().save(str(out / f"rehearsal-silence{suffix}.png"))
+    screen.end_silence()
+    settle()
+    window.grab().save(str(out / f"rehearsal-rating{suffix}.png"))
+    screen._dirty = False
+    window.services.inspection.discard_draft(shots.drill, shots.asking)
     screen.go_to(shots.asking, fresh=True)
     screen.answer.setPlainText(TYPING)
     screen._shown_at = time.monotonic() - 41
@@ -131,4 +154,35 @@ def shoot(out: Path, settle: Callable[[], None]) -> None:
             settle()
 
 
-__all__ = ["Demo", "demo", "shoot", "take"]
+def main(out: Path) -> int:
+    """Only the training shots, from a database in a temporary folder."""
+    import os
+    import sys
+    import tempfile
+
+    home = Path(tempfile.mkdtemp(prefix="mockinspect-shots-"))
+    for name in ("DATA", "CACHE", "CONFIG"):
+        (home / name.lower()).mkdir()
+        os.environ[f"MOCKINSPECT_{name}_DIR"] = str(home / name.lower())
+    from PySide6.QtWidgets import QApplication
+
+    from mockinspect.ui.common import set_asker
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    set_asker(lambda *a: a[-1][0])
+    out.mkdir(parents=True, exist_ok=True)
+
+    def settle() -> None:
+        for _ in range(20):
+            app.processEvents()
+
+    shoot(out, settle)
+    return 0
+
+
+__all__ = ["Demo", "demo", "main", "shoot", "take"]
+
+if __name__ == "__main__":
+    import sys
+
+    raise SystemExit(main(Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots")))
