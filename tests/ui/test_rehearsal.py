@@ -407,6 +407,7 @@ def test_the_new_session_dialog_starts_a_drill_for_a_named_trainee(qtbot, window
     dialog.mode.setCurrentIndex(dialog.mode.findData("training"))
     assert dialog.trainee.isVisible() and dialog.inspection_date.isVisible() and dialog.silence.isVisible()
     assert dialog.create_button.text() == "Start rehearsal"
+    assert dialog.form.labelForField(dialog.lead).text() == "&Assessor"
     dialog.scenario.setCurrentIndex(dialog.scenario.findData(SCENARIO))
     dialog.seed.setText("7")
     with qtbot.assertNotEmitted(dialog.session_created):

@@ -1437,6 +1437,7 @@ class RehearsalScreen(QWidget):
     def close_screen(self) -> None:
         self.flush()
         self.clock.stop()
+        self.silence_timer.stop()  # a silence left running would ask for a rating on a closed screen
         self.closed.emit()
 
 

@@ -146,6 +146,9 @@ class NewSessionDialog(QDialog):
             else tr("e.g. Helix Cell Therapies, Plant 2")
         )
         self.create_button.setText(tr("Start rehearsal") if training else tr("Start inspection"))
+        label = self.form.labelForField(self.lead)
+        if isinstance(label, QLabel):  # in a rehearsal the lead is the assessor who reviews the scores
+            label.setText(tr("&Assessor") if training else tr("&Lead"))
 
     def _describe(self) -> None:
         sid = self.scenario.currentData()
