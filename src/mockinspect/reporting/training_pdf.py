@@ -461,17 +461,14 @@ class _RecordBuilder(_Builder):
                 ]
             )
         )
-        story.append(KeepTogether([t]))
-        story.append(Spacer(1, 3 * mm))
-        story.append(
-            self.p(
-                tr(
-                    "Electronic signatures, where used, show the printed name, the date and time and the meaning above "
-                    "(21 CFR 11.50). Retain with the trainee's training file as the site's SOP requires."
-                ),
-                "muted",
-            )
+        note = self.p(
+            tr(
+                "Electronic signatures, where used, show the printed name, the date and time and the meaning above "
+                "(21 CFR 11.50). Retain with the trainee's training file as the site's SOP requires."
+            ),
+            "muted",
         )
+        story.append(KeepTogether([t, Spacer(1, 3 * mm), note]))  # the note never alone on a page of its own
         return story
 
     def _lines(self, label: str, n: int) -> Table:
