@@ -155,6 +155,10 @@ def test_self_rating_and_the_trainers_rating_are_kept_and_shown(cli, tsid, sid):
     assert (rating["rating"], rating["comment"], rating["by"]) == (3, "Calm; named SOP-QA-031 <unprompted>", who)
     shown = cli("session", "show", tsid).out
     assert f"Trainer's rating  3/5 by {who}: Calm; named SOP-QA-031 <unprompted>" in shown
+    table = shown.split("QUESTION")[-1].splitlines()
+    assert table[0].split()[5] == "SELF" and {r.split()[0]: r.split()[6] for r in table[1:] if r.strip()} == {
+        "DI-001": "5/5", "DI-003": "2/5"
+    }  # fmt: skip
     assert "not a rating" in cli("training", "rate", tsid, "6", code=None).err
     assert "not a training session" in cli("training", "rate", sid, "3", code=1).error
     cli("training", "rate", tsid, "0", "--comment", "")  # cleared, and the clearing is in the trail too

@@ -308,7 +308,7 @@ def print_scores(scores: TrainingScores) -> None:
     if scores.questions:
         print()
         print_table(
-            [tr("QUESTION"), tr("AREA"), tr("SCORE"), tr("PASS"), tr("Q"), tr("TRIES"), tr("MISSED")],
+            [tr("QUESTION"), tr("AREA"), tr("SCORE"), tr("PASS"), tr("Q"), tr("TRIES"), tr("SELF"), tr("MISSED")],
             [
                 (
                     q.entry.question_id,
@@ -317,6 +317,7 @@ def print_scores(scores: TrainingScores) -> None:
                     tr("yes") if q.score.passed else (tr("CRITICAL") if q.score.critical else tr("no")),
                     q.score.quality,
                     q.attempts,
+                    "-" if q.attempt.self_rating is None else f"{q.attempt.self_rating}/5",
                     ", ".join(k.key_point_id for k in q.score.key_points if k.credit < 1) or "-",
                 )
                 for q in scores.questions
