@@ -33,8 +33,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     with op.batch_alter_table("responses", recreate="always") as batch:
-        batch.drop_constraint("ck_responses_status", type_="check")
+        batch.drop_constraint(op.f("ck_responses_status"), type_="check")
     with op.batch_alter_table("sessions", recreate="always") as batch:
-        batch.drop_constraint("ck_sessions_state", type_="check")
-        batch.drop_constraint("ck_sessions_mode", type_="check")
+        batch.drop_constraint(op.f("ck_sessions_state"), type_="check")
+        batch.drop_constraint(op.f("ck_sessions_mode"), type_="check")
         batch.drop_column("address")
