@@ -217,3 +217,21 @@ def test_a_finished_session_takes_scores_only_with_a_reason(tmp_path):
         with pytest.raises(ReadOnlyError):
             repo.add_score(sid, "Q-1-001", values, who="Ann")
         assert repo.add_score(sid, "Q-1-001", values, who="Ann", reason="late entry").attempt == 1
+
+
+def test_every_migration_downgrades_to_the_first_and_upgrades_back(tmp_path):
+    path = tmp_path / "round.db"
+    new_session(path)
+    with Database(path):
+        pass
+    for target in ("0005", "0004", "0003", "0002", "0001"):  # each downgrade runs (0002's named its checks twice)
+        _downgrade(path, target)
+    con = sqlite3.connect(path)
+    assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [("0001",)]
+    con.close()
+    with Database(path):  # and back to the head
+        pass
+    con = sqlite3.connect(path)
+    assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [(migrate.HEAD_REVISION,)]
+    assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    con.close()
