@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph
 from reportlab.platypus.paraparser import ParaParser
 
+from mockinspect.reporting import fonts
 from mockinspect.reporting.fonts import markup as mk
 from mockinspect.reporting.pdf import _Para, _Shapes, _styles
 
@@ -101,3 +104,14 @@ def test_a_shape_is_parsed_once_and_user_text_is_never_read_as_markup(monkeypatc
     assert [f.fontName for f in shapes.para(mk("A \u54c1\u8cea B"), style).frags] == ["NotoSans", "IPAGothic", "NotoSans"]
     (joined,) = shapes.para("release &amp; signed &lt;b&gt;", style).frags  # entities no longer cut the text
     assert joined.text == "release & signed <b>"
+
+
+def test_the_fonts_remember_widths_and_measure_as_reportlab_does():
+    fonts.register()
+    ours = pdfmetrics.getFont(fonts.BASE)
+    assert isinstance(ours, fonts._Font)
+    plain = TTFont("plain-noto", ours.face.filename)
+    for text, size in [("release", 8.2), ("Größere Änderung", 9.5), (" ", 8), ("", 10), ("release", 26)]:
+        assert ours.stringWidth(text, size) == plain.stringWidth(text, size)
+        assert ours.stringWidth(text, size) == plain.stringWidth(text, size)  # the remembered width
+    assert ours.stringWidth("release", 26) > ours.stringWidth("release", 8.2) > 0

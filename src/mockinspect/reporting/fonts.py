@@ -40,11 +40,29 @@ FALLBACK = ("IPAGothic", "NanumGothic", "Symbola")  # after the base font, in th
 _DROP = {0x200B, 0x200C, 0x200D, 0x2060, 0xFE0E, 0xFE0F, 0xFEFF}
 
 
+class _Font(TTFont):
+    """A TrueType font that remembers the width of each string it measured: reportlab's line
+    breaking measures the same words and the same space many times per paragraph."""
+
+    def __init__(self, name: str, filename: str) -> None:
+        super().__init__(name, filename)
+        self._widths: dict[tuple[str, float, str], float] = {}
+
+    def stringWidth(self, text: str, size: float, encoding: str = "utf8") -> float:
+        key = (text, size, encoding)
+        width = self._widths.get(key)
+        if width is None:
+            if len(self._widths) >= 200_000:  # a long-running window: forget, never grow without end
+                self._widths.clear()
+            width = self._widths[key] = super().stringWidth(text, size, encoding)
+        return width
+
+
 @cache
 def register() -> None:
     """Register the fonts once per process (bold/italic of fallbacks map to themselves)."""
     for name, file in FILES.items():
-        pdfmetrics.registerFont(TTFont(name, str(resource("fonts", file))))
+        pdfmetrics.registerFont(_Font(name, str(resource("fonts", file))))
     addMapping(BASE, 0, 0, BASE)
     addMapping(BASE, 1, 0, BOLD)
     addMapping(BASE, 0, 1, ITALIC)
