@@ -39,6 +39,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.paraparser import ParaParser
 
+from mockinspect.i18n import tr
 from mockinspect.reporting import fonts
 from mockinspect.reporting.fonts import markup as mk
 from mockinspect.reporting.model import ReportFinding, ReportModel
@@ -296,8 +297,9 @@ class _Doc(BaseDocTemplate):
 CONTENTS_PAGE = 1  # the second page, after the cover
 
 
-class _NumberedCanvas(Canvas):
-    """Two passes in one: keep each page's state, then draw "Page X of Y" on every page."""
+class PagedCanvas(Canvas):
+    """Two passes in one: keep each page's state, then draw "Page X of Y" on every page once the
+    page count is known (the findings report and the training record share it)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         fonts.register()
@@ -309,19 +311,29 @@ class _NumberedCanvas(Canvas):
         self._pages.append(dict(self.__dict__))
         self._startPage()  # type: ignore[attr-defined]
 
+    def before_footer(self, index: int) -> None:
+        """Draw what needs the whole document on page ``index`` (0-based); nothing by default."""
+
     def save(self) -> None:
         total = len(self._pages)
         for index, state in enumerate(self._pages):
             self.__dict__.update(state)
-            if index == CONTENTS_PAGE:
-                self._draw_contents()
+            self.before_footer(index)
             w = self._pagesize[0]  # type: ignore[attr-defined]
             self.setFont(fonts.BASE, 7)
             self.setFillColor(MUTED)
-            self.drawRightString(w - MARGIN_X, 9 * mm, f"Page {self._pageNumber} of {total}")  # type: ignore[attr-defined]
+            number = self._pageNumber  # type: ignore[attr-defined]
+            self.drawRightString(w - MARGIN_X, 9 * mm, tr("Page {n} of {total}", n=number, total=total))
             super().showPage()
         super().save()
 
+
+class _NumberedCanvas(PagedCanvas):
+    """The findings report's canvas: the contents page is drawn once every heading's page is known."""
+
+    def before_footer(self, index: int) -> None:
+        if index == CONTENTS_PAGE:
+            self._draw_contents()
 
     def _draw_contents(self) -> None:
         """The table of contents with dot leaders and links, from the headings laid out."""

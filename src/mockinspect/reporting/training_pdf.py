@@ -30,7 +30,19 @@ from mockinspect.i18n import tr
 from mockinspect.reporting import fonts
 from mockinspect.reporting.fonts import markup as mk
 from mockinspect.reporting.model import ReportModel, TrainingItem, TrainingRecord
-from mockinspect.reporting.pdf import ACCENT, INK, MARGIN_BOTTOM, MARGIN_X, MUTED, PALE, PAPER, RULE, _Builder, _plain
+from mockinspect.reporting.pdf import (
+    ACCENT,
+    INK,
+    MARGIN_BOTTOM,
+    MARGIN_X,
+    MUTED,
+    PALE,
+    PAPER,
+    RULE,
+    PagedCanvas,
+    _Builder,
+    _plain,
+)
 
 GOOD = "#2E7D32"
 BAD = "#B3261E"
@@ -115,31 +127,6 @@ class _RecordDoc(BaseDocTemplate):
             f"{r.record_id} \u00b7 {trainee} \u00b7 {r.date} \u00b7 printed by mockinspect {self.model.app_version}",
         )
         canv.restoreState()
-
-
-class _PagedCanvas(Canvas):
-    """Draws "Page X of Y" on every page once the page count is known."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        fonts.register()
-        kwargs.setdefault("initialFontName", fonts.BASE)
-        super().__init__(*args, **kwargs)
-        self._pages: list[dict[str, Any]] = []
-
-    def showPage(self) -> None:
-        self._pages.append(dict(self.__dict__))
-        self._startPage()  # type: ignore[attr-defined]
-
-    def save(self) -> None:
-        total = len(self._pages)
-        for state in self._pages:
-            self.__dict__.update(state)
-            self.setFont(fonts.BASE, 7)
-            self.setFillColor(MUTED)
-            width, number = self._pagesize[0], self._pageNumber  # type: ignore[attr-defined]
-            self.drawRightString(width - MARGIN_X, 9 * mm, tr("Page {n} of {total}", n=number, total=total))
-            super().showPage()
-        super().save()
 
 
 STATE_COLOURS = {"pass": GOOD, "competent": GOOD, "fail": BAD, "critical": BAD, "further-practice": BAD}
@@ -501,7 +488,7 @@ def build_training_pdf(model: ReportModel, out: IO[bytes], *, paper: str = "a4")
     story += b.overrides()
     story += b.follow_up()
     story += b.signatures()
-    doc.build(story, canvasmaker=_PagedCanvas)
+    doc.build(story, canvasmaker=PagedCanvas)
 
 
 __all__ = ["build_training_pdf"]
