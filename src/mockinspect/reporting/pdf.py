@@ -39,7 +39,6 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.paraparser import ParaParser
 
-from mockinspect.i18n import tr
 from mockinspect.reporting import fonts
 from mockinspect.reporting.fonts import markup as mk
 from mockinspect.reporting.model import ReportFinding, ReportModel
@@ -323,7 +322,7 @@ class PagedCanvas(Canvas):
             self.setFont(fonts.BASE, 7)
             self.setFillColor(MUTED)
             number = self._pageNumber  # type: ignore[attr-defined]
-            self.drawRightString(w - MARGIN_X, 9 * mm, tr("Page {n} of {total}", n=number, total=total))
+            self.drawRightString(w - MARGIN_X, 9 * mm, f"Page {number} of {total}")
             super().showPage()
         super().save()
 
