@@ -19,8 +19,8 @@ from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QByteArray, QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
-from PySide6.QtGui import QIcon, QPainter, QPixmap
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtGui import QIcon, QKeySequence, QPainter, QPixmap, QShortcut
+from PySide6.QtWidgets import QLayout, QMessageBox, QSplitter, QVBoxLayout, QWidget
 
 from mockinspect.errors import UserError
 from mockinspect.i18n import tr
@@ -258,3 +258,27 @@ def icon(name: str) -> QIcon:
         return drawn
     except Exception:  # a missing icon is cosmetic
         return QIcon()
+
+
+def screen_panes(
+    screen: QWidget, top: QLayout, panes: tuple[QWidget, QWidget, QWidget], *, name: str,
+    stretch: tuple[int, int, int], sizes: tuple[int, int, int],
+) -> QSplitter:
+    """A working screen's frame (the interview, the rehearsal): a header row over three panes
+    (list, centre, side) in a named splitter, whose state the window keeps."""
+    splitter = QSplitter()
+    splitter.setObjectName(name)
+    for index, pane in enumerate(panes):
+        splitter.addWidget(pane)
+        splitter.setStretchFactor(index, stretch[index])
+    splitter.setSizes(list(sizes))
+    layout = QVBoxLayout(screen)
+    layout.setContentsMargins(12, 8, 12, 8)
+    layout.addLayout(top)
+    layout.addWidget(splitter, 1)
+    return splitter
+
+
+def screen_shortcut(screen: QWidget, keys: str, slot: Callable[[], object]) -> QShortcut:
+    """A key that acts while focus is anywhere in ``screen`` (not in other screens of the window)."""
+    return QShortcut(QKeySequence(keys), screen, slot, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)

@@ -29,7 +29,6 @@ from PySide6.QtGui import (
     QFont,
     QFontMetrics,
     QKeySequence,
-    QShortcut,
     QStandardItem,
     QStandardItemModel,
     QUndoCommand,
@@ -48,7 +47,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSizePolicy,
-    QSplitter,
     QTableView,
     QTabWidget,
     QToolButton,
@@ -79,7 +77,7 @@ from mockinspect.domain.session import (
 from mockinspect.errors import UserError
 from mockinspect.services import Services, rules
 from mockinspect.services.inspection import check_links
-from mockinspect.ui.common import guarded, icon, run_op, show_error, tr
+from mockinspect.ui.common import guarded, icon, run_op, screen_panes, screen_shortcut, show_error, tr
 from mockinspect.ui.findings import FindingDialog, FindingsPanel
 from mockinspect.ui.models import Column, RowsModel
 from mockinspect.ui.style import colours
@@ -567,37 +565,24 @@ class InterviewScreen(QWidget):
         self.side.addTab(self.findings, icon("finding"), tr("Findings"))
         self.side.addTab(self._build_history(), icon("history"), tr("History"))
 
-        self.splitter = QSplitter()
-        self.splitter.setObjectName("interviewSplitter")
-        self.splitter.addWidget(self.tree)
-        self.splitter.addWidget(center)
-        self.splitter.addWidget(self.side)
-        self.splitter.setStretchFactor(0, 2)
-        self.splitter.setStretchFactor(1, 5)
-        self.splitter.setStretchFactor(2, 4)
-        self.splitter.setSizes([320, 600, 460])
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(12, 8, 12, 8)
-        layout.addLayout(top)
-        layout.addWidget(self.splitter, 1)
+        self.splitter = screen_panes(
+            self, top, (self.tree, center, self.side), name="interviewSplitter", stretch=(2, 5, 4), sizes=(320, 600, 460)
+        )
 
-        def shortcut(seq: str, slot: Any) -> None:
-            QShortcut(QKeySequence(seq), self, slot, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
-
-        shortcut("Ctrl+K", self.focus_jump)
-        shortcut("Ctrl+Return", lambda: self.step(1))
-        shortcut("Ctrl+Shift+Return", lambda: self.step(-1))
-        shortcut("Alt+Right", lambda: self.step(1))
-        shortcut("Alt+Left", lambda: self.step(-1))
-        shortcut("Ctrl+Shift+F", self.raise_finding)
-        shortcut("Ctrl+R", self.request_expected)
-        shortcut("Ctrl+L", self.focus_url)
-        shortcut("Ctrl+1", lambda: self.side.setCurrentIndex(0))
-        shortcut("Ctrl+2", lambda: self.side.setCurrentIndex(1))
-        shortcut("Ctrl+3", lambda: self.side.setCurrentIndex(2))
-        shortcut("Ctrl+4", lambda: self.side.setCurrentIndex(3))
-        shortcut("Ctrl+E", lambda: self.answer.setFocus())
-        shortcut("Ctrl+G", lambda: self.tree.setFocus())
+        screen_shortcut(self, "Ctrl+K", self.focus_jump)
+        screen_shortcut(self, "Ctrl+Return", lambda: self.step(1))
+        screen_shortcut(self, "Ctrl+Shift+Return", lambda: self.step(-1))
+        screen_shortcut(self, "Alt+Right", lambda: self.step(1))
+        screen_shortcut(self, "Alt+Left", lambda: self.step(-1))
+        screen_shortcut(self, "Ctrl+Shift+F", self.raise_finding)
+        screen_shortcut(self, "Ctrl+R", self.request_expected)
+        screen_shortcut(self, "Ctrl+L", self.focus_url)
+        screen_shortcut(self, "Ctrl+1", lambda: self.side.setCurrentIndex(0))
+        screen_shortcut(self, "Ctrl+2", lambda: self.side.setCurrentIndex(1))
+        screen_shortcut(self, "Ctrl+3", lambda: self.side.setCurrentIndex(2))
+        screen_shortcut(self, "Ctrl+4", lambda: self.side.setCurrentIndex(3))
+        screen_shortcut(self, "Ctrl+E", lambda: self.answer.setFocus())
+        screen_shortcut(self, "Ctrl+G", lambda: self.tree.setFocus())
         self.header.set_parts(
             s.site, [s.scenario_title, self.snap.scenario.persona_title if self.snap.scenario else s.persona, s.mode.value]
         )

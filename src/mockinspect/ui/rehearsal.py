@@ -51,7 +51,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSizePolicy,
-    QSplitter,
     QTableView,
     QTextBrowser,
     QToolButton,
@@ -62,7 +61,7 @@ from PySide6.QtWidgets import (
 from mockinspect.domain.session import DocumentRequestStatus, DraftPatch, RequestPatch, ScriptEntry, SessionState
 from mockinspect.services import Services
 from mockinspect.services.training import AnswerResult, QuestionScore, TrainingScores
-from mockinspect.ui.common import guarded, show_error, tr
+from mockinspect.ui.common import guarded, screen_panes, screen_shortcut, show_error, tr
 from mockinspect.ui.models import Column, RowsModel
 from mockinspect.ui.style import HUES, colours, mix
 
@@ -594,29 +593,16 @@ class RehearsalScreen(QWidget):
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(side)
 
-        self.splitter = QSplitter()
-        self.splitter.setObjectName("rehearsalSplitter")
-        self.splitter.addWidget(self.list)
-        self.splitter.addWidget(center)
-        self.splitter.addWidget(scroll)
-        self.splitter.setStretchFactor(0, 2)
-        self.splitter.setStretchFactor(1, 5)
-        self.splitter.setStretchFactor(2, 5)
-        self.splitter.setSizes([260, 560, 560])
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(12, 8, 12, 8)
-        layout.addLayout(top)
-        layout.addWidget(self.splitter, 1)
+        self.splitter = screen_panes(
+            self, top, (self.list, center, scroll), name="rehearsalSplitter", stretch=(2, 5, 5), sizes=(260, 560, 560)
+        )
 
-        def shortcut(seq: str, slot: Any) -> None:
-            QShortcut(QKeySequence(seq), self, slot, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
-
-        shortcut("Ctrl+Return", self.submit_or_next)
-        shortcut("Ctrl+Enter", self.submit_or_next)
-        shortcut("Alt+N", self.not_applicable)
-        shortcut("Alt+A", self.try_again)
-        shortcut("Ctrl+E", lambda: self.answer.setFocus())
-        shortcut("Ctrl+G", lambda: self.list.setFocus())
+        screen_shortcut(self, "Ctrl+Return", self.submit_or_next)
+        screen_shortcut(self, "Ctrl+Enter", self.submit_or_next)
+        screen_shortcut(self, "Alt+N", self.not_applicable)
+        screen_shortcut(self, "Alt+A", self.try_again)
+        screen_shortcut(self, "Ctrl+E", lambda: self.answer.setFocus())
+        screen_shortcut(self, "Ctrl+G", lambda: self.list.setFocus())
         self._rating_keys: list[QShortcut] = []  # on only while the self-rating is asked
         rating_keys: tuple[tuple[str, int | None], ...] = (
             ("1", 1), ("2", 2), ("3", 3), ("4", 4), ("5", 5), ("0", None), ("Esc", None)
